@@ -242,7 +242,7 @@ class ConfigReader:
         if autolink not in ("first", "all", "none"):
             self.error(
                 ("build", "autolink"),
-                f"'build.autolink' must be \"first\", \"all\" or \"none\", not '{autolink}'",
+                f'\'build.autolink\' must be "first", "all" or "none", not \'{autolink}\'',
                 did_you_mean(autolink, ("first", "all", "none")),
             )
         permalink = build.get("permalink")
@@ -299,7 +299,7 @@ class ConfigReader:
                 shown = f"'{kind}'" if kind is not None else "missing"
                 self.error(
                     (*path, "kind") if kind is not None else path,
-                    f"publish target '{name}' needs kind = \"git\", \"dir\" or \"s3\" ({shown})",
+                    f'publish target \'{name}\' needs kind = "git", "dir" or "s3" ({shown})',
                     did_you_mean(str(kind), PUBLISH_KEYS) if kind is not None else None,
                 )
                 continue

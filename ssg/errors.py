@@ -8,15 +8,15 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
 
-class Stage(str, Enum):
+class Stage(StrEnum):
     """Which kind of input a diagnostic is about: config errors exit 2, content errors exit 1 (SPEC §7)."""
 
     CONFIG = "config"

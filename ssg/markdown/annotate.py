@@ -1,0 +1,116 @@
+"""The annotation plugin: a core rule after `inline` that turns links into mentions and claim spans (SPEC §4).
+
+Order matters: explicit annotations first, then quotes found in the text, then names (autolink), which may
+sit inside claim spans but never inside links, code or headings.
+"""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from ssg.markdown.autolink import autolink_names
+from ssg.markdown.context import BodyState, claim_attrs, mention_attrs
+from ssg.markdown.quotes import mark_quotes
+
+MENTION_PREFIX = "@"
+CLAIM_PREFIX = "claim:"
+
+
+def annotate_plugin(md: MarkdownIt) -> None:
+    md.core.ruler.push("ssg_annotate", annotate_rule)
+
+
+def annotate_rule(state: StateCore) -> None:
+    body: BodyState | None = state.env.get("ssg") if isinstance(state.env, dict) else None
+    if body is None:
+        return
+    blocks = [(t, state.tokens[i - 1] if i else None) for i, t in enumerate(state.tokens) if t.type == "inline"]
+    for inline, _ in blocks:
+        explicit_annotations(inline, body)
+    mark_quotes(blocks, body)
+    autolink_names(blocks, body)
+    for inline, _ in blocks:
+        record_links(inline, body)
+        body.mentions.extend(
+            str(t.attrs["data-actor"]) for t in walk(inline.children or []) if t.attrs.get("data-actor")
+        )
+
+
+def explicit_annotations(inline: Token, body: BodyState) -> None:
+    """`[text](@id)` -> a mention; `[text](claim:id)` -> a claim span; unknown ids are diagnostics."""
+    children = inline.children or []
+    drop: set[int] = set()
+    for index, token in enumerate(children):
+        if token.type != "link_open" or token.markup in ("autolink", "linkify"):
+            continue
+        href = str(token.attrs.get("href", ""))
+        close = next(i for i in range(index + 1, len(children)) if children[i].type == "link_close")
+        if href.startswith(MENTION_PREFIX):
+            if not mention(token, href[len(MENTION_PREFIX) :], inline, body):
+                drop.update((index, close))
+        elif href.startswith(CLAIM_PREFIX):
+            if claim_span(token, children[close], href[len(CLAIM_PREFIX) :], inline, body):
+                continue
+            drop.update((index, close))
+    if drop:
+        inline.children = [t for i, t in enumerate(children) if i not in drop]
+
+
+def mention(token: Token, actor_id: str, inline: Token, body: BodyState) -> bool:
+    if not body.context.knows_actor(actor_id):
+        line, col = body.locate(inline.map, f"({MENTION_PREFIX}{actor_id}")
+        known = sorted(body.context.declared | body.context.profiled)
+        body.error(line, col + 2 if col else 0, f"unknown actor '{actor_id}'", known, actor_id)
+        return False
+    token.attrs = mention_attrs(body.context, actor_id)
+    return True
+
+
+def claim_span(opening: Token, closing: Token, claim_id: str, inline: Token, body: BodyState) -> bool:
+    claims = body.context.claims
+    if claim_id not in claims:
+        line, col = body.locate(inline.map, f"({CLAIM_PREFIX}{claim_id}")
+        body.error(
+            line,
+            col + 1 + len(CLAIM_PREFIX) if col else 0,
+            f"unknown claim '{claim_id}'",
+            sorted(claims),
+            claim_id,
+        )
+        return False
+    if claim_id in body.marked_claims:
+        line, col = body.locate(inline.map, f"({CLAIM_PREFIX}{claim_id}")
+        body.error(line, col + 1 + len(CLAIM_PREFIX) if col else 0, f"claim '{claim_id}' is marked twice in the body")
+        return False
+    body.marked_claims.add(claim_id)
+    for token, nesting in ((opening, 1), (closing, -1)):
+        token.type = "claim_open" if nesting == 1 else "claim_close"
+        token.tag = "span"
+        token.markup = ""
+    opening.attrs = claim_attrs(claim_id, claims[claim_id].verdict_id)
+    closing.attrs = {}
+    return True
+
+
+def record_links(inline: Token, body: BodyState) -> None:
+    """Root-relative links get the base path (SPEC §4); every internal link is kept for `ssg check`."""
+    for token in walk(inline.children or []):
+        attr = "href" if token.type == "link_open" else "src" if token.type == "image" else None
+        if attr is None or token.attrs.get("data-actor"):
+            continue
+        target = str(token.attrs.get(attr, ""))
+        if "://" in target or target.startswith(("mailto:", "tel:", "#", "//")) or not target:
+            continue
+        if target.startswith("/"):
+            token.attrs[attr] = body.context.base_path + target[1:]
+        line, col = body.locate(inline.map, target)
+        body.links.append((str(token.attrs[attr]), line, col))
+
+
+def walk(tokens: list[Token]):
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from walk(token.children)

@@ -1,0 +1,133 @@
+"""Find each claim quote in the body and mark its first occurrence (SPEC §4).
+
+Text is compared after folding curly/straight quotes and runs of whitespace (both sides are already NFC); a
+quote may run across emphasis or links, in which case the span is split so the HTML stays well nested.
+"""
+
+from __future__ import annotations
+
+from markdown_it.token import Token
+
+from ssg.markdown.context import BodyState, claim_attrs
+
+QUOTE_FOLD = str.maketrans(
+    {"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"'}
+)
+BARRIER = "\x00"  # code spans: a quote never matches across them
+
+
+def fold(text: str) -> str:
+    """The form quotes are compared in: straight quotes, one space for any run of whitespace."""
+    return " ".join(text.translate(QUOTE_FOLD).split())
+
+
+class FoldedInline:
+    """The folded text of one inline block, with each folded character's origin (child index, offset)."""
+
+    def __init__(self, children: list[Token]):
+        chars: list[str] = []
+        origin: list[tuple[int, int]] = []
+        for index, child in enumerate(children):
+            if child.type == "text":
+                for offset, ch in enumerate(child.content.translate(QUOTE_FOLD)):
+                    if ch.isspace():
+                        if chars and chars[-1] == " ":
+                            continue
+                        ch = " "
+                    chars.append(ch)
+                    origin.append((index, offset))
+            elif child.type in ("softbreak", "hardbreak"):
+                if chars and chars[-1] != " ":
+                    chars.append(" ")
+                    origin.append((index, -1))
+            elif child.type in ("code_inline", "image", "html_inline"):
+                chars.append(BARRIER)
+                origin.append((index, -1))
+        self.text = "".join(chars)
+        self.origin = origin
+
+
+def mark_quotes(blocks: list[tuple[Token, Token | None]], body: BodyState) -> None:
+    """Mark every quote not marked explicitly at its first occurrence in document order."""
+    pending = [
+        (claim_id, fold(info.quote))
+        for claim_id, info in body.context.claims.items()
+        if info.quote and claim_id not in body.marked_claims and fold(info.quote)
+    ]
+    for inline, opener in blocks:
+        if not pending or (opener is not None and opener.type == "heading_open"):
+            continue
+        still = []
+        for claim_id, quote in pending:
+            folded = FoldedInline(inline.children or [])
+            start = folded.text.find(quote)
+            if start < 0:
+                still.append((claim_id, quote))
+                continue
+            verdict = body.context.claims[claim_id].verdict_id
+            wrap(
+                inline,
+                folded,
+                start,
+                start + len(quote),
+                claim_id,
+                lambda first, c=claim_id, v=verdict: claim_attrs(c, v, first),
+            )
+            body.marked_claims.add(claim_id)
+        pending = still
+
+
+def wrap(inline: Token, folded: FoldedInline, start: int, end: int, claim_id: str, attrs) -> None:
+    """Wrap folded text [start, end) of an inline block in claim spans, split where nesting demands."""
+    children = inline.children or []
+    first_child, first_offset = folded.origin[start]
+    last_child, last_offset = folded.origin[end - 1]
+    # split text tokens so the quote starts and ends on token boundaries (the end first: indices stay valid)
+    if last_offset >= 0:
+        split_text(children, last_child, last_offset + 1)
+    if first_offset > 0:
+        split_text(children, first_child, first_offset)
+        first_child += 1
+        last_child += 1
+    segments = balanced_segments(children, first_child, last_child + 1)
+    for number, (seg_start, seg_end) in enumerate(reversed(segments)):
+        first = number == len(segments) - 1
+        opening = Token("claim_open", "span", 1)
+        opening.attrs = attrs(first)
+        children.insert(seg_end, Token("claim_close", "span", -1))
+        children.insert(seg_start, opening)
+    inline.children = children
+
+
+def split_text(children: list[Token], index: int, offset: int) -> None:
+    token = children[index]
+    if offset <= 0 or offset >= len(token.content):
+        return
+    tail = Token("text", "", 0)
+    tail.content = token.content[offset:]
+    token.content = token.content[:offset]
+    children.insert(index + 1, tail)
+
+
+def balanced_segments(children: list[Token], start: int, end: int) -> list[tuple[int, int]]:
+    """Split children[start:end] into runs that each open and close the same elements."""
+    segments: list[tuple[int, int]] = []
+    stack: list[int] = []
+    seg_start = start
+    for index in range(start, end):
+        nesting = children[index].nesting
+        if nesting == 1:
+            stack.append(index)
+        elif nesting == -1:
+            if stack:
+                stack.pop()
+            else:  # closes an element opened before the quote: end the run before it, go on after it
+                if index > seg_start:
+                    segments.append((seg_start, index))
+                seg_start = index + 1
+    cuts = [*stack, end]  # elements opened inside and still open at the end: runs between them
+    for cut in cuts:
+        if cut > seg_start:
+            segments.append((seg_start, cut))
+        seg_start = cut + 1
+    return segments

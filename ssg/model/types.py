@@ -1,0 +1,213 @@
+"""The site model: frozen records built once, read by every template, never recomputed (SPEC §3–§6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ssg.config import SiteConfig, Verdict
+from ssg.urls import Urls
+
+Date = dt.date | dt.datetime
+
+
+def day_of(value: Date) -> dt.date:
+    """The calendar day of a date or datetime (as written, in its own zone)."""
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def sort_key(value: Date) -> str:
+    """A string that orders dates and datetimes together: the day, then the time of day when given."""
+    return value.isoformat() if isinstance(value, dt.datetime) else value.isoformat() + "T"
+
+
+@dataclass(frozen=True, slots=True)
+class ActorEntry:
+    """An actor as one article declares it in `people` (SPEC §3): what this article says of them."""
+
+    id: str
+    name: str | None = None
+    role: str | None = None
+    aliases: tuple[str, ...] = ()
+    type: str | None = None
+    wikidata: str | None = None
+    image: str | None = None
+    url: str | None = None
+    line: int = 0
+    col: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """What an actor said (a quote, verbatim) or is reported to have said (a paraphrase)."""
+
+    id: str
+    article_key: str  # the article's source rel_path
+    article_title: str
+    article_path: str  # the article's site path
+    speaker_id: str
+    about_ids: tuple[str, ...]
+    quote: str | None
+    text: str | None
+    date: Date
+    verdict_id: str | None
+    review: str | None  # Markdown
+    evidence: tuple[str, ...]
+    line: int
+    review_html: str = ""
+
+    @property
+    def words(self) -> str:
+        return self.quote if self.quote is not None else self.text or ""
+
+    @property
+    def anchor(self) -> str:
+        return f"claim-{self.id}"
+
+    @property
+    def path(self) -> str:
+        """The site path of the claim's place in its article."""
+        return f"{self.article_path}#{self.anchor}"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    name: str | None
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article: front matter validated, body rendered once the Markdown pass has run."""
+
+    key: str  # source rel_path, unique
+    slug: str
+    title: str
+    date: Date
+    updated: Date | None
+    summary: str | None
+    draft: bool
+    tags: tuple[str, ...]
+    source: Source | None
+    people: tuple[ActorEntry, ...]
+    claims: tuple[Claim, ...]
+    body: str
+    body_line: int
+    path: str  # site path from the permalink
+    bundle_dir: str | None  # rel_path of a page bundle's folder
+    body_html: str = ""
+    mentions: tuple[str, ...] = ()  # actor ids mentioned in the body, in order of first mention
+    marked_claims: frozenset[str] = frozenset()  # claim ids marked in the body
+    actor_ids: tuple[str, ...] = ()  # appearances: declared, then mentioned
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        return (sort_key(self.date), self.key)
+
+    @property
+    def modified(self) -> Date:
+        return self.updated or self.date
+
+    def entry(self, actor_id: str) -> ActorEntry | None:
+        return next((p for p in self.people if p.id == actor_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A standalone page from content/pages/<slug>.md."""
+
+    key: str
+    slug: str
+    title: str
+    summary: str | None
+    body: str
+    body_line: int
+    path: str
+    weight: int = 0
+    draft: bool = False
+    body_html: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """content/actors/<id>.md: the fields a profile gives (all win over articles, SPEC §5)."""
+
+    id: str
+    key: str
+    name: str | None
+    type: str | None
+    role: str | None
+    aliases: tuple[str, ...]
+    wikidata: str | None
+    image: str | None
+    url: str | None
+    body: str
+    body_line: int
+    line: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class RoleReport:
+    """A role as one article reported it (SPEC §5: the actor page lists them by date)."""
+
+    date: Date
+    role: str
+    article_key: str
+    article_title: str
+    article_path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """An actor merged from its profile and every article that declares or mentions it."""
+
+    id: str
+    name: str
+    type: str  # "person" | "organization"
+    role: str | None  # current role
+    aliases: tuple[str, ...]
+    wikidata: str | None
+    image: str | None
+    url: str | None
+    path: str
+    profile_key: str | None = None
+    bio: str = ""
+    bio_html: str = ""
+    roles: tuple[RoleReport, ...] = ()  # oldest first
+    article_keys: tuple[str, ...] = ()  # newest first
+    claims_by: tuple[Claim, ...] = ()  # newest first
+    claims_about: tuple[Claim, ...] = ()
+    co_actors: tuple[tuple[str, int], ...] = ()  # (actor id, shared articles), most shared first
+    verdict_counts: tuple[tuple[str, int], ...] = ()  # claims by the actor per verdict id, scale order
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The name then every alias: what autolink looks for."""
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    id: str
+    path: str
+    article_keys: tuple[str, ...]  # newest first
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything the templates read: the linked, frozen model of one build."""
+
+    config: SiteConfig
+    urls: Urls
+    articles: tuple[Article, ...]  # newest first
+    actors: dict[str, Actor]  # A–Z by name
+    claims: tuple[Claim, ...]  # newest first by the claim's date
+    tags: dict[str, Tag]  # A–Z
+    pages: tuple[Page, ...]  # by weight, then title
+    articles_by_key: dict[str, Article] = field(default_factory=dict)
+
+    def article(self, key: str) -> Article:
+        return self.articles_by_key[key]
+
+    def verdict(self, verdict_id: str | None) -> Verdict | None:
+        return self.config.verdict(verdict_id) if verdict_id else None

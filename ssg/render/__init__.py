@@ -1,0 +1,146 @@
+"""The Site -> pages: the list of pages a site has (SPEC §6) and each page rendered from the model alone.
+
+A `PageSpec` names a page by kind and key; `render_page` turns it into bytes with the Jinja environment.
+Pages are independent of each other, so they can render in any order, in any process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+
+from ssg.model.types import Site
+from ssg.render.data import render_data_file
+from ssg.render.environment import create_environment
+
+__all__ = ["PageSpec", "create_environment", "plan_pages", "render_page"]
+
+TEMPLATES = {
+    "home": "index.html",
+    "article": "article.html",
+    "actor": "actor.html",
+    "actors": "actors.html",
+    "claims": "claims.html",
+    "tags": "tags.html",
+    "tag": "tag.html",
+    "page": "page.html",
+    "404": "404.html",
+    "feed": "feed.xml",
+    "actor_feed": "feed.xml",
+    "tag_feed": "feed.xml",
+    "sitemap": "sitemap.xml",
+    "robots": "robots.txt",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    """One output file: what kind of page it is, of which item (article key, actor id, tag, page number)."""
+
+    kind: str
+    site_path: str
+    key: str = ""
+    number: int = 0
+
+    @property
+    def template(self) -> str | None:
+        return TEMPLATES.get(self.kind)
+
+
+def plan_pages(site: Site) -> list[PageSpec]:
+    """Every page of the site (SPEC §6), in a stable order."""
+    urls = site.urls
+    per_page = site.config.articles_per_page
+    home_pages = max(1, -(-len(site.articles) // per_page))
+    specs = [PageSpec("home", urls.home_path(n), number=n) for n in range(1, home_pages + 1)]
+    specs += [PageSpec("article", a.path, key=a.key) for a in site.articles]
+    specs += [PageSpec("actors", "/actors/")]
+    for actor in site.actors.values():
+        specs.append(PageSpec("actor", actor.path, key=actor.id))
+        specs.append(PageSpec("actor_feed", actor.path + "feed.xml", key=actor.id))
+    specs += [PageSpec("claims", "/claims/"), PageSpec("tags", "/tags/")]
+    for tag in site.tags.values():
+        specs.append(PageSpec("tag", tag.path, key=tag.id))
+        specs.append(PageSpec("tag_feed", tag.path + "feed.xml", key=tag.id))
+    specs += [PageSpec("page", p.path, key=p.key) for p in site.pages]
+    specs += [
+        PageSpec("404", "/404.html"),
+        PageSpec("feed", "/feed.xml"),
+        PageSpec("sitemap", "/sitemap.xml"),
+        PageSpec("robots", "/robots.txt"),
+    ]
+    specs += [PageSpec("data", f"/data/{name}", key=name) for name in DATA_FILES]
+    return specs
+
+
+DATA_FILES = (
+    "claims.json",
+    "claims.csv",
+    "actors.json",
+    "actors.csv",
+    "claims.schema.json",
+    "actors.schema.json",
+)
+
+
+def page_context(site: Site, spec: PageSpec) -> dict[str, Any]:
+    """The variables of one page's template: the site, this page, and the item it is about."""
+    context: dict[str, Any] = {"page_path": spec.site_path, "kind": spec.kind}
+    if spec.kind == "home":
+        per_page = site.config.articles_per_page
+        count = max(1, -(-len(site.articles) // per_page))
+        start = (spec.number - 1) * per_page
+        context["articles"] = site.articles[start : start + per_page]
+        context["pagination"] = Pagination(spec.number, count, site)
+    elif spec.kind == "article":
+        context["article"] = site.article(spec.key)
+    elif spec.kind in ("actor", "actor_feed"):
+        context["actor"] = site.actors[spec.key]
+    elif spec.kind in ("tag", "tag_feed"):
+        context["tag"] = site.tags[spec.key]
+    elif spec.kind == "page":
+        context["page"] = next(p for p in site.pages if p.key == spec.key)
+    if spec.kind.endswith("feed"):
+        context["feed"] = feed_articles(site, spec)
+    return context
+
+
+def feed_articles(site: Site, spec: PageSpec) -> tuple:
+    """The articles of a feed, newest first, at most `feed_size` (SPEC §6 feeds)."""
+    if spec.kind == "actor_feed":
+        keys = site.actors[spec.key].article_keys
+    elif spec.kind == "tag_feed":
+        keys = site.tags[spec.key].article_keys
+    else:
+        keys = tuple(a.key for a in site.articles)
+    return tuple(site.article(k) for k in keys[: site.config.feed_size])
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    number: int
+    count: int
+    site: Site
+
+    @property
+    def previous_path(self) -> str | None:
+        return self.site.urls.home_path(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_path(self) -> str | None:
+        return self.site.urls.home_path(self.number + 1) if self.number < self.count else None
+
+
+def render_page(env: Environment, site: Site, spec: PageSpec) -> bytes:
+    """One page's bytes, from the model alone."""
+    if spec.kind == "data":
+        return render_data_file(site, spec.key)
+    template = env.get_template(spec.template or "")
+    return template.render(page_context(site, spec)).encode("utf-8")
+
+
+def theme_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "theme"

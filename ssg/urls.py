@@ -1,0 +1,111 @@
+"""Every URL and output path of the site comes from here (SPEC §6): permalinks and the base_url's path prefix.
+
+A *site path* is '/'-rooted and ignores the prefix (`/actors/putin/`); a *url* includes the prefix
+(`/monitor/actors/putin/`); an *absolute url* adds the scheme and host; a *rel_path* is the output file
+(`actors/putin/index.html`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+SLUG_FOLD = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ı": "i", "đ": "d", "æ": "ae", "ß": "ss"})
+
+
+def slugify(text: str) -> str:
+    """ASCII, lower case, words joined by '-': used for tags and for `ssg new` file names."""
+    text = unicodedata.normalize("NFKD", text.translate(SLUG_FOLD)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@dataclass(frozen=True, slots=True)
+class Urls:
+    """URL building for one site: its base_url and permalink pattern."""
+
+    base_url: str  # absolute, ends with '/'
+    permalink: str = "/articles/{slug}/"
+
+    @property
+    def base_path(self) -> str:
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    # --- site paths -> urls ------------------------------------------------------------------------------
+
+    def url(self, site_path: str) -> str:
+        """`/actors/x/` -> `/monitor/actors/x/` (the URL used in links)."""
+        return self.base_path + quote(site_path.lstrip("/"), safe="/#?=&%:@~+-._")
+
+    def absolute(self, site_path: str) -> str:
+        """`/actors/x/` -> `https://example.org/monitor/actors/x/`."""
+        return self.origin + self.url(site_path)
+
+    def absolute_from_url(self, url: str) -> str:
+        return self.origin + url
+
+    # --- the site's own paths -----------------------------------------------------------------------------
+
+    def article_path(self, slug: str, date: dt.date) -> str:
+        return self.permalink.format(
+            slug=slug, year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}"
+        )
+
+    @staticmethod
+    def actor_path(actor_id: str) -> str:
+        return f"/actors/{actor_id}/"
+
+    @staticmethod
+    def tag_path(tag: str) -> str:
+        return f"/tags/{tag}/"
+
+    @staticmethod
+    def page_path(slug: str) -> str:
+        return f"/{slug}/"
+
+    @staticmethod
+    def home_path(page_number: int) -> str:
+        return "/" if page_number == 1 else f"/page/{page_number}/"
+
+    # --- output files ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def rel_path(site_path: str) -> str:
+        """The output file of a site path: folders get index.html (`/a/` -> `a/index.html`)."""
+        path = site_path.lstrip("/")
+        if not path or path.endswith("/"):
+            return path + "index.html"
+        return path
+
+    def site_path_of_url(self, url: str) -> str | None:
+        """`/monitor/x/` -> `/x/`; None when the url is outside the base path."""
+        base = self.base_path
+        if url == base.rstrip("/"):
+            return "/"
+        return "/" + url[len(base) :] if url.startswith(base) else None
+
+
+def resolve_link(href: str, page_site_path: str) -> str | None:
+    """The site path an internal link points to (query and fragment dropped); None for external links."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or href.startswith("//"):
+        return None
+    if not parts.path:
+        return None  # '#fragment' or '?query' only: this page
+    path = (
+        parts.path
+        if parts.path.startswith("/")
+        else posixpath.join(posixpath.dirname(page_site_path + "x"), parts.path)
+    )
+    normal = posixpath.normpath(path)
+    if path.endswith("/") and normal != "/":
+        normal += "/"
+    return normal
