@@ -6,6 +6,8 @@ quote may run across emphasis or links, in which case the span is split so the H
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from markdown_it.token import Token
 
 from ssg.markdown.context import BodyState, claim_attrs
@@ -57,27 +59,26 @@ def mark_quotes(blocks: list[tuple[Token, Token | None]], body: BodyState) -> No
     for inline, opener in blocks:
         if not pending or (opener is not None and opener.type == "heading_open"):
             continue
+        quick = fold("".join(c.content if c.type == "text" else " " for c in inline.children or []))
+        if not any(quote in quick for _, quote in pending):  # cheap test before building the origin map
+            continue
+        folded = FoldedInline(inline.children or [])
         still = []
         for claim_id, quote in pending:
-            folded = FoldedInline(inline.children or [])
             start = folded.text.find(quote)
             if start < 0:
                 still.append((claim_id, quote))
                 continue
             verdict = body.context.claims[claim_id].verdict_id
             wrap(
-                inline,
-                folded,
-                start,
-                start + len(quote),
-                claim_id,
-                lambda first, c=claim_id, v=verdict: claim_attrs(c, v, first),
+                inline, folded, start, start + len(quote), lambda first, c=claim_id, v=verdict: claim_attrs(c, v, first)
             )
             body.marked_claims.add(claim_id)
+            folded = FoldedInline(inline.children or [])
         pending = still
 
 
-def wrap(inline: Token, folded: FoldedInline, start: int, end: int, claim_id: str, attrs) -> None:
+def wrap(inline: Token, folded: FoldedInline, start: int, end: int, attrs: Callable[[bool], dict[str, str]]) -> None:
     """Wrap folded text [start, end) of an inline block in claim spans, split where nesting demands."""
     children = inline.children or []
     first_child, first_offset = folded.origin[start]
