@@ -77,6 +77,7 @@ def make_server() -> Iterator[Callable[..., LiveReloadServer]]:
         server.stop()
 
 
-def noop_builder(changed: frozenset[Path]) -> BuildResult:
+@pytest.fixture
+def noop_builder() -> Callable[[frozenset[Path]], BuildResult]:
     """A builder with nothing to do."""
-    return BuildResult(ok=True)
+    return lambda changed: BuildResult(ok=True)
