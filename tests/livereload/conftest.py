@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -81,3 +83,34 @@ def make_server() -> Iterator[Callable[..., LiveReloadServer]]:
 def noop_builder() -> Callable[[frozenset[Path]], BuildResult]:
     """A builder with nothing to do."""
     return lambda changed: BuildResult(ok=True)
+
+
+class EventStream:
+    """A raw Server-Sent Events connection to the preview server."""
+
+    def __init__(self, port: int, base: str = "/") -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", base + "__livereload/events")
+        self.response = conn.getresponse()
+        assert self.response.status == 200
+        assert self.response.getheader("Content-Type") == "text/event-stream; charset=utf-8"
+
+    def read_event(self) -> tuple[str, dict]:
+        """The next message (retry lines and keepalive comments skipped); bounded by the socket timeout."""
+        event, data = "", ""
+        while True:
+            line = self.response.fp.readline().decode()
+            assert line, "stream ended"
+            line = line.rstrip("\n")
+            if line.startswith("event: "):
+                event = line[7:]
+            elif line.startswith("data: "):
+                data = line[6:]
+            elif not line and event:
+                return event, json.loads(data)
+
+
+@pytest.fixture
+def open_events() -> Callable[..., EventStream]:
+    """Open an SSE connection: open_events(port, base='/')."""
+    return EventStream

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import http.client
-import json
 import os
 import socket
 import threading
@@ -184,65 +182,41 @@ def test_port_in_use_is_a_clear_error(site: Path, make_server, noop_builder) -> 
         second.start()
 
 
-def read_event(response: http.client.HTTPResponse) -> tuple[str, dict]:
-    """Next SSE message (skipping retry lines and keepalive comments)."""
-    event, data = "", ""
-    while True:
-        line = response.fp.readline().decode()
-        assert line, "stream ended"
-        line = line.rstrip("\n")
-        if line.startswith("event: "):
-            event = line[7:]
-        elif line.startswith("data: "):
-            data = line[6:]
-        elif not line and event:
-            return event, json.loads(data)
-
-
-def open_events(port: int, base: str = "/") -> http.client.HTTPResponse:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    conn.request("GET", base + "__livereload/events")
-    response = conn.getresponse()
-    assert response.status == 200
-    assert response.getheader("Content-Type") == "text/event-stream; charset=utf-8"
-    return response
-
-
-def test_event_stream_messages(site: Path, make_server, noop_builder) -> None:
+def test_event_stream_messages(site: Path, make_server, noop_builder, open_events) -> None:
     server = make_server(site, noop_builder)
     stream = open_events(server.port)
-    assert read_event(stream) == ("hello", {"version": server.version})
+    assert stream.read_event() == ("hello", {"version": server.version})
     first_version = server.version
     server.set_error("content/a.md:3:7: error: unknown actor 'x'")
-    assert read_event(stream) == ("error", {"text": "content/a.md:3:7: error: unknown actor 'x'"})
+    assert stream.read_event() == ("error", {"text": "content/a.md:3:7: error: unknown actor 'x'"})
     late = open_events(server.port)  # a page opened while the error is pending sees it at once
-    assert read_event(late)[0] == "hello"
-    assert read_event(late) == ("error", {"text": "content/a.md:3:7: error: unknown actor 'x'"})
+    assert late.read_event()[0] == "hello"
+    assert late.read_event() == ("error", {"text": "content/a.md:3:7: error: unknown actor 'x'"})
     server.set_error(None)
-    assert read_event(stream) == ("clear", {})
+    assert stream.read_event() == ("clear", {})
     server.reload(["css/site.css"])
-    event, data = read_event(stream)
+    event, data = stream.read_event()
     assert (event, data["changed"]) == ("css", ["css/site.css"])
     assert data["version"] == server.version != first_version
     server.reload(["index.html", "site.css"])
-    assert read_event(stream)[0] == "reload"
+    assert stream.read_event()[0] == "reload"
 
 
 def test_versions_differ_between_server_runs(site: Path, make_server, noop_builder) -> None:
     assert make_server(site, noop_builder).version != make_server(site, noop_builder).version
 
 
-def test_stop_ends_open_event_streams_promptly(site: Path, noop_builder) -> None:
+def test_stop_ends_open_event_streams_promptly(site: Path, noop_builder, open_events) -> None:
     server = LiveReloadServer(site, noop_builder, port=0, log=lambda message: None)
     server.start()
     streams = [open_events(server.port) for _ in range(3)]
     for stream in streams:
-        assert read_event(stream)[0] == "hello"
+        assert stream.read_event()[0] == "hello"
     stopper = threading.Thread(target=server.stop)
     stopper.start()
     stopper.join(5)
     assert not stopper.is_alive(), "stop() hung with open event streams"
     for stream in streams:
-        assert stream.fp.read() == b""  # the server closed the stream
+        assert stream.response.fp.read() == b""  # the server closed the stream
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", server.port), timeout=2).close()
