@@ -65,19 +65,25 @@ CLIENT_JS = r"""(function () {
 
   function data(event) { return JSON.parse(event.data); }
 
-  var source = new EventSource(me.getAttribute("data-events"));
-  source.addEventListener("hello", function (event) {
-    // A rebuild or a server restart since this page was served: it is stale.
-    if (data(event).version !== version) { location.reload(); }
-  });
-  source.addEventListener("reload", function () { location.reload(); });
-  source.addEventListener("css", function (event) {
-    version = data(event).version;
-    swapStylesheets();
-  });
-  source.addEventListener("error", function (event) {
-    if (event.data !== undefined) { showOverlay(data(event).text); }
-  });
-  source.addEventListener("clear", removeOverlay);
+  function connect() {
+    var source = new EventSource(me.getAttribute("data-events"));
+    source.addEventListener("hello", function (event) {
+      // A rebuild or a server restart since this page was served: it is stale.
+      if (data(event).version !== version) { location.reload(); }
+    });
+    source.addEventListener("reload", function () { location.reload(); });
+    source.addEventListener("css", function (event) {
+      version = data(event).version;
+      swapStylesheets();
+    });
+    source.addEventListener("error", function (event) {
+      if (event.data !== undefined) { showOverlay(data(event).text); return; }
+      // The browser retries by itself unless it gave up (e.g. a failed response): then we do.
+      if (source.readyState === EventSource.CLOSED) { setTimeout(connect, 1000); }
+    });
+    source.addEventListener("clear", removeOverlay);
+  }
+
+  connect();
 })();
 """
