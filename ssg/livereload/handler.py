@@ -93,6 +93,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 self._redirect(HTTPStatus.MOVED_PERMANENTLY, _folder_location(path), query, head)
                 return
             target = resolve_url_path(config.root, rel + "index.html")
+        elif path.endswith("/"):
+            target = None  # 'page.html/' names no folder
         if target is None or not self._send_file(target, HTTPStatus.OK, head):
             self._not_found(head)
 

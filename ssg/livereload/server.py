@@ -32,7 +32,10 @@ def normalize_base_path(base_path: str) -> str:
 
 
 class LiveReloadServer:
-    """Serves root under base_path, calls builder(changed source paths) after each burst of changes."""
+    """Serves root under base_path, calls builder(changed source paths) after each burst of changes.
+
+    One run per object: start() (or serve_forever()), then stop().
+    """
 
     def __init__(
         self,

@@ -50,6 +50,7 @@ class Rebuilder:
         self._pending: set[Path] = set()
         self._last_event = 0.0
         self._stopping = False
+        self._build_lock = threading.Lock()  # one build at a time, also for rebuild() from another thread
         self._thread = threading.Thread(target=self._run, name="livereload-build", daemon=True)
 
     def add(self, paths: Iterable[Path]) -> None:
@@ -95,7 +96,8 @@ class Rebuilder:
     def build(self, batch: frozenset[Path]) -> BuildResult:
         """Call the builder; an exception is a failed build, never the end of the server."""
         try:
-            result = self._builder(batch)
+            with self._build_lock:
+                result = self._builder(batch)
         except Exception as exc:
             self._log("".join(traceback.format_exception(exc)).rstrip())
             return BuildResult(ok=False, error=traceback.format_exception_only(exc)[-1].strip())

@@ -108,6 +108,24 @@ def test_plain_404_when_the_site_has_no_404_page(site: Path, make_server, noop_b
     assert headers["content-type"] == "text/plain; charset=utf-8"
 
 
+def test_a_file_url_with_a_trailing_slash_is_404(port: int) -> None:
+    assert raw_get(port, b"/index.html/")[0] == 404
+
+
+def test_serve_forever_blocks_until_stop(site: Path, noop_builder) -> None:
+    server = LiveReloadServer(site, noop_builder, port=0, log=lambda message: None)
+    server.start()  # binds; serve_forever() then only blocks
+    runner = threading.Thread(target=server.serve_forever)
+    runner.start()
+    try:
+        assert raw_get(server.port, b"/index.html")[0] == 200
+        assert runner.is_alive()
+    finally:
+        server.stop()
+        runner.join(5)
+    assert not runner.is_alive(), "serve_forever() did not return after stop()"
+
+
 def test_folder_without_slash_redirects(port: int) -> None:
     status, headers, _ = raw_get(port, b"/posts/hello?x=1")
     assert status == 301

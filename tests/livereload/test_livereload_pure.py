@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 from pathlib import Path
 
@@ -179,3 +180,19 @@ def test_channel_versions_errors_and_backlog() -> None:
     assert [event for _, event, _ in hello] == ["hello", "error"]
     channel.close()
     assert channel.wait(seq, 0) is None
+
+
+def test_livereload_imports_nothing_else_from_ssg() -> None:
+    """Layer 0 (STYLE.md): the package works with any builder, so it must not reach into ssg."""
+    package = Path(__file__).parents[2] / "ssg" / "livereload"
+    upward = []
+    for module in sorted(package.glob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text(), str(module))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                names = ["." * node.level + (node.module or "")]
+            for name in names:
+                leaves = name.startswith("..")  # a relative import above the package
+                if leaves or (name.split(".")[0] == "ssg" and not name.startswith("ssg.livereload")):
+                    upward.append(f"{module.name}:{node.lineno}: imports {name}")
+    assert package.is_dir() and not upward
