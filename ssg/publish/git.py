@@ -1,0 +1,153 @@
+"""Publish to a git branch (GitHub Pages and the like) with the git CLI, in a private temporary repository.
+
+The user's own repository and working tree are never touched: everything happens in a fresh `git init` in a
+temporary folder that fetches only the target branch, commits on top of it and pushes once (atomic).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+
+from ssg.config import GitTarget
+from ssg.publish.plan import Plan, Progress, PublishError, load_output_files
+
+USER_KEYS = ("user.name", "user.email")
+IDENTITY = ("-c", "user.name=ssg", "-c", "user.email=ssg@localhost")
+# Settings that would change what is committed or run user code, whatever the user's global config says.
+FIXED_CONFIG = (
+    "-c",
+    "core.autocrlf=false",
+    "-c",
+    "core.safecrlf=false",
+    "-c",
+    "core.hooksPath=/dev/null",
+    "-c",
+    "commit.gpgsign=false",
+)
+# Variables that would point git at another repository (set, for example, when ssg runs inside a git hook).
+REPO_VARIABLES = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_NAMESPACE",
+    "GIT_PREFIX",
+)
+
+
+def remote_location(remote: str) -> str:
+    """A URL or scp-like `host:path` as given; a local path made absolute (git runs in a temporary folder)."""
+    if "://" in remote or (re.match(r"[^/\\]+:", remote) and not re.match(r"[A-Za-z]:[\\/]", remote)):
+        return remote
+    return str(Path(remote).expanduser().resolve())
+
+
+class GitPublisher:
+    """One publish to one branch: clone what is there, stage the output over it, then commit and push."""
+
+    def __init__(self, target: GitTarget, output_dir: Path, keep_removed: bool = False):
+        if shutil.which("git") is None:
+            raise PublishError("the git target needs the git command: install git")
+        self.target = target
+        self.output_dir = output_dir
+        self.keep_removed = keep_removed
+        self.remote = remote_location(target.remote)
+        self.branch_ref = f"refs/heads/{target.branch}"
+        self.env = {k: v for k, v in os.environ.items() if k not in REPO_VARIABLES}
+        self.env["GIT_TERMINAL_PROMPT"] = "0"  # fail instead of waiting for a password nobody will type
+        self._tmp = tempfile.TemporaryDirectory(prefix="ssg-publish-")
+        self.work = Path(self._tmp.name) / "site"
+        self.has_parent = False
+        self.sizes: dict[str, int] = {}
+
+    def __enter__(self) -> GitPublisher:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self._tmp.cleanup()
+
+    def git(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run git in the private repository; a failure becomes a PublishError with git's own message."""
+        result = subprocess.run(
+            ["git", *FIXED_CONFIG, *args],
+            cwd=self.work,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        )
+        if check and result.returncode != 0:
+            lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+            reason = "; ".join(line.removeprefix("fatal: ") for line in lines[-3:]) or f"git {args[0]} failed"
+            raise PublishError(f"git target '{self.target.name}' ({self.target.remote}): {reason}")
+        return result
+
+    def plan(self) -> Plan:
+        """Fetch the branch (when it exists), lay the output over it in the index and diff the two trees."""
+        self.work.mkdir()
+        self.git("init", "--quiet")
+        heads = self.git("ls-remote", "--heads", self.remote, self.branch_ref).stdout
+        if heads.strip():
+            self.git("fetch", "--quiet", "--no-tags", self.remote, f"+{self.branch_ref}:refs/remotes/target")
+            self.git("checkout", "--quiet", "-B", "publish", "refs/remotes/target")
+            self.has_parent = True
+        else:
+            self.git("checkout", "--quiet", "--orphan", "publish")
+        self.stage()
+        status = self.git("diff", "--cached", "--name-status", "--no-renames", "-z", *self.base()).stdout
+        fields = status.split("\0")
+        uploads, changes, deletions = [], [], []
+        for code, rel_path in zip(fields[0::2], fields[1::2], strict=False):
+            {"A": uploads, "D": deletions}.get(code[:1], changes).append(rel_path)
+        total = len([p for p in self.git("ls-files", "-z").stdout.split("\0") if p])
+        return Plan(tuple(uploads), tuple(changes), tuple(deletions), total - len(uploads) - len(changes))
+
+    def base(self) -> tuple[str, ...]:
+        """What the index is compared with: the branch's commit, or the empty tree for a new branch."""
+        if self.has_parent:
+            return ("HEAD",)
+        return (self.git("hash-object", "-t", "tree", "--stdin").stdout.strip(),)
+
+    def stage(self) -> None:
+        """Replace the work tree with the output (+ .nojekyll, CNAME); stage all, ignored or not."""
+        if not self.keep_removed:
+            for child in self.work.iterdir():
+                if child.name != ".git":
+                    shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+        for rel_path, path in load_output_files(self.output_dir).items():
+            destination = self.work / rel_path
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            if destination.is_dir() and not destination.is_symlink():
+                shutil.rmtree(destination)  # kept folder replaced by a file of the same name
+            shutil.copyfile(path, destination)
+            self.sizes[rel_path] = path.stat().st_size
+        (self.work / ".nojekyll").write_bytes(b"")  # GitHub Pages: serve files and folders starting with '_'
+        if self.target.cname:
+            (self.work / "CNAME").write_text(self.target.cname + "\n", encoding="utf-8")
+        self.git("add", "--all", "--force", ".")
+
+    def apply(self, plan: Plan, progress: Progress | None) -> tuple[int, int]:
+        """Commit the staged tree on top of the branch and push it in one go; no change, no commit."""
+        if plan.is_empty:
+            return 0, 0
+        sent = plan.uploads + plan.changes
+        date = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %z")
+        message = self.target.message.replace("{date}", date)
+        message = message.replace("{files}", str(len(sent) + len(plan.deletions)))
+        configured = all(self.git("config", key, check=False).stdout.strip() for key in USER_KEYS)
+        identity = () if configured else IDENTITY
+        self.git(*identity, "commit", "--quiet", "--no-verify", "-m", message)
+        self.git("push", "--quiet", "--no-verify", self.remote, f"HEAD:{self.branch_ref}")
+        if progress:
+            progress(len(sent), len(sent))
+        return len(sent), sum(self.sizes.get(p, 0) for p in sent)
