@@ -132,8 +132,11 @@ class GitPublisher:
             shutil.copyfile(path, destination)
             self.sizes[rel_path] = path.stat().st_size
         (self.work / ".nojekyll").write_bytes(b"")  # GitHub Pages: serve files and folders starting with '_'
+        self.sizes[".nojekyll"] = 0
         if self.target.cname:
-            (self.work / "CNAME").write_text(self.target.cname + "\n", encoding="utf-8")
+            cname = (self.target.cname + "\n").encode("utf-8")
+            (self.work / "CNAME").write_bytes(cname)
+            self.sizes["CNAME"] = len(cname)
         self.git("add", "--all", "--force", ".")
 
     def apply(self, plan: Plan, progress: Progress | None) -> tuple[int, int]:

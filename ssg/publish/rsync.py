@@ -81,7 +81,12 @@ class RsyncPublisher:
         if plan.is_empty:
             return 0, 0
         if not is_remote(self.destination):
-            Path(self.destination).mkdir(parents=True, exist_ok=True)
+            try:
+                Path(self.destination).mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise PublishError(
+                    f"dir target '{self.target.name}': cannot create {self.destination}: {exc}"
+                ) from exc
         total = len(plan.uploads) + len(plan.changes)
         sent: list[str] = []
         # stderr goes to a file so that a chatty rsync cannot block on a full pipe while stdout is read.

@@ -144,7 +144,8 @@ class S3Publisher:
         self.md5s = {rel_path: file_md5(path) for rel_path, path in self.files.items()}
         uploads = tuple(p for p in self.files if p not in remote)
         changes = tuple(p for p in self.files if p in remote and not self.same(p, remote[p]))
-        deletions = tuple(sorted(p for p in remote if p not in self.files))
+        # SPEC §9: --keep-removed leaves removed files in place, so the plan has nothing to delete.
+        deletions = () if self.keep_removed else tuple(sorted(p for p in remote if p not in self.files))
         return Plan(uploads, changes, deletions, len(self.files) - len(uploads) - len(changes))
 
     def apply(self, plan: Plan, progress: Progress | None) -> tuple[int, int]:
@@ -155,8 +156,7 @@ class S3Publisher:
             size += self.put(rel_path)
             if progress:
                 progress(count, len(sent))
-        if not self.keep_removed:
-            self.delete(plan.deletions)
+        self.delete(plan.deletions)
         return len(sent), size
 
     def put(self, rel_path: str) -> int:
