@@ -125,6 +125,8 @@ class GitPublisher:
                 if child.name != ".git":
                     shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
         for rel_path, path in load_output_files(self.output_dir).items():
+            if rel_path.split("/", 1)[0] == ".git":
+                continue  # an output that is itself a repository: never write into our own .git
             destination = self.work / rel_path
             destination.parent.mkdir(parents=True, exist_ok=True)
             if destination.is_dir() and not destination.is_symlink():

@@ -58,9 +58,10 @@ def cache_control(rel_path: str, rules: tuple[tuple[str, str], ...]) -> str:
     return DEFAULT_CACHE_CONTROL
 
 
-def upload_order(rel_path: str) -> tuple[bool, str]:
-    """Assets before pages, so that a page never goes up before what it references."""
-    return (Path(rel_path).suffix.lower() in (".html", ".htm"), rel_path)
+def upload_order(rel_path: str) -> tuple[int, str]:
+    """Assets, then pages, then feeds and sitemaps: nothing goes up before what it references."""
+    suffix = Path(rel_path).suffix.lower()
+    return ({".html": 1, ".htm": 1, ".xml": 2}.get(suffix, 0), rel_path)
 
 
 class S3Publisher:
