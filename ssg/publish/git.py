@@ -51,6 +51,14 @@ def remote_location(remote: str) -> str:
     return str(Path(remote).expanduser().resolve())
 
 
+def remove(path: Path) -> None:
+    """Delete a file, a symlink or a whole folder."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+
+
 class GitPublisher:
     """One publish to one branch: clone what is there, stage the output over it, then commit and push."""
 
@@ -81,6 +89,7 @@ class GitPublisher:
             ["git", *FIXED_CONFIG, *args],
             cwd=self.work,
             env=self.env,
+            input="",  # never wait on the user's terminal (hash-object --stdin reads it)
             capture_output=True,
             text=True,
             encoding="utf-8",
@@ -123,14 +132,17 @@ class GitPublisher:
         if not self.keep_removed:
             for child in self.work.iterdir():
                 if child.name != ".git":
-                    shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+                    remove(child)
         for rel_path, path in load_output_files(self.output_dir).items():
             if rel_path.split("/", 1)[0] == ".git":
                 continue  # an output that is itself a repository: never write into our own .git
             destination = self.work / rel_path
+            for parent in reversed(destination.relative_to(self.work).parents[:-1]):
+                if (self.work / parent).is_file():  # a kept file where the site now has a folder
+                    remove(self.work / parent)
             destination.parent.mkdir(parents=True, exist_ok=True)
             if destination.is_dir() and not destination.is_symlink():
-                shutil.rmtree(destination)  # kept folder replaced by a file of the same name
+                remove(destination)  # a kept folder where the site now has a file
             shutil.copyfile(path, destination)
             self.sizes[rel_path] = path.stat().st_size
         (self.work / ".nojekyll").write_bytes(b"")  # GitHub Pages: serve files and folders starting with '_'

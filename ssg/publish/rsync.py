@@ -69,7 +69,10 @@ class RsyncPublisher:
         return PublishError(f"dir target '{self.target.name}' ({self.target.path}): {reason}")
 
     def plan(self) -> Plan:
-        result = subprocess.run(self.command("--dry-run"), capture_output=True, text=True, errors="replace")
+        command = self.command("--dry-run")
+        result = subprocess.run(
+            command, stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace"
+        )
         if result.returncode != 0:
             raise self.failed(result.stderr)
         uploads, changes, deletions = parse_itemized(result.stdout.splitlines())
@@ -93,7 +96,12 @@ class RsyncPublisher:
         with (
             tempfile.TemporaryFile("w+", errors="replace") as errors,
             subprocess.Popen(
-                self.command(), stdout=subprocess.PIPE, stderr=errors, text=True, errors="replace"
+                self.command(),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                text=True,
+                errors="replace",
             ) as process,
         ):
             assert process.stdout is not None

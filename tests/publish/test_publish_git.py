@@ -178,3 +178,13 @@ def test_refused_push_leaves_the_branch_at_its_old_commit(output_dir, remote):
         publish(target_for(remote), output_dir)
 
     assert git(remote, "rev-parse", "gh-pages") == head
+
+
+def test_keep_removed_copes_with_a_file_that_became_a_folder(output_dir, remote, tmp_path):
+    publish(target_for(remote), output_dir)
+    rebuild(output_dir, removed=("feed.xml",))
+    write_files(output_dir, {"feed.xml/index.html": b"a folder now"})
+
+    publish(target_for(remote), output_dir, keep_removed=True)
+
+    assert branch_files(remote, tmp_path)["feed.xml/index.html"] == b"a folder now"
