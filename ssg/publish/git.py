@@ -51,12 +51,31 @@ def remote_location(remote: str) -> str:
     return str(Path(remote).expanduser().resolve())
 
 
+def git_reason(stderr: str) -> str:
+    """The telling part of git's error output, on one line (the remote's words and the rejection first)."""
+    reasons = []
+    for line in stderr.splitlines():
+        line = line.strip()
+        kind, _, text = line.partition(" ") if line.startswith("!") else line.partition(": ")
+        if kind in ("fatal", "error", "remote", "!") and text and not BOILERPLATE.search(text):
+            reasons.append(text.strip())
+    if not reasons:  # a message of another tool (ssh: ...), as it is
+        reasons = [line.strip() for line in stderr.splitlines() if line.strip() and not BOILERPLATE.search(line)]
+    return "; ".join(reasons[:2])
+
+
 def remove(path: Path) -> None:
     """Delete a file, a symlink or a whole folder."""
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
     else:
         path.unlink()
+
+
+# Lines git adds to every failure; the line before them says what went wrong.
+BOILERPLATE = re.compile(
+    "Could not read from remote|Please make sure|and the repository exists|failed to push some refs"
+)
 
 
 class GitPublisher:
@@ -96,8 +115,7 @@ class GitPublisher:
             errors="replace",
         )
         if check and result.returncode != 0:
-            lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
-            reason = "; ".join(line.removeprefix("fatal: ") for line in lines[-3:]) or f"git {args[0]} failed"
+            reason = git_reason(result.stderr) or f"git {args[0]} failed"
             raise PublishError(f"git target '{self.target.name}' ({self.target.remote}): {reason}")
         return result
 

@@ -9,6 +9,7 @@ import pytest
 
 from ssg.config import GitTarget
 from ssg.publish import PublishError, format_plan, publish
+from ssg.publish.git import git_reason
 from tests.publish.conftest import OUTPUT_FILES, read_tree, rebuild, write_files
 
 TEST_IDENTITY = ("-c", "user.name=Test", "-c", "user.email=test@example.org")
@@ -188,3 +189,20 @@ def test_keep_removed_copes_with_a_file_that_became_a_folder(output_dir, remote,
     publish(target_for(remote), output_dir, keep_removed=True)
 
     assert branch_files(remote, tmp_path)["feed.xml/index.html"] == b"a folder now"
+
+
+def test_git_errors_become_one_telling_line():
+    refused = (
+        "remote: publishing is closed today\nTo /srv/site.git\n"
+        " ! [remote rejected] HEAD -> gh-pages (pre-receive hook declined)\n"
+        "error: failed to push some refs to '/srv/site.git'\n"
+    )
+    ssh = (
+        "ssh: connect to host example.org port 22: Connection refused\n"
+        "fatal: Could not read from remote repository.\n\n"
+        "Please make sure you have the correct access rights\nand the repository exists.\n"
+    )
+    assert git_reason(refused) == (
+        "publishing is closed today; [remote rejected] HEAD -> gh-pages (pre-receive hook declined)"
+    )
+    assert git_reason(ssh) == "ssh: connect to host example.org port 22: Connection refused"
