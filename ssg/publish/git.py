@@ -60,7 +60,8 @@ def git_reason(stderr: str) -> str:
         if kind in ("fatal", "error", "remote", "!") and text and not BOILERPLATE.search(text):
             reasons.append(text.strip())
     if not reasons:  # a message of another tool (ssh: ...), as it is
-        reasons = [line.strip() for line in stderr.splitlines() if line.strip() and not BOILERPLATE.search(line)]
+        lines = (line.strip() for line in stderr.splitlines())
+        reasons = [line for line in lines if line and not BOILERPLATE.search(line)]
     return "; ".join(reasons[:2])
 
 
