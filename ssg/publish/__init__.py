@@ -1,0 +1,47 @@
+"""Send a built output folder to a publish target as plan then apply (SPEC §9).
+
+`publish()` compares the output with what the target holds (the Plan), stops there on a dry run, and otherwise
+sends only what changed. Each target kind lives in its own module with the same small shape:
+`plan() -> Plan`, `apply(plan, progress) -> (files sent, bytes sent)`, used as a context manager.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from ssg.config import DirTarget, GitTarget, PublishTarget, S3Target
+from ssg.publish.git import GitPublisher
+from ssg.publish.plan import Plan, Progress, PublishError, PublishSummary, format_plan
+from ssg.publish.rsync import RsyncPublisher
+from ssg.publish.s3 import S3Publisher
+
+__all__ = ["Plan", "PublishError", "PublishSummary", "format_plan", "publish"]
+
+
+def publish(
+    target: PublishTarget,
+    output_dir: Path,
+    *,
+    dry_run: bool = False,
+    keep_removed: bool = False,
+    progress: Progress | None = None,
+) -> PublishSummary:
+    """Publish `output_dir` to `target`; a dry run only computes the plan. Raises PublishError.
+
+    A relative local path in the target (a git remote, a dir path) is taken from the current directory.
+    """
+    start = time.monotonic()
+    publisher: GitPublisher | RsyncPublisher | S3Publisher
+    if isinstance(target, GitTarget):
+        publisher = GitPublisher(target, output_dir, keep_removed)
+    elif isinstance(target, DirTarget):
+        publisher = RsyncPublisher(target, output_dir, keep_removed)
+    elif isinstance(target, S3Target):
+        publisher = S3Publisher(target, output_dir, keep_removed)
+    else:
+        raise TypeError(f"not a publish target: {target!r}")
+    with publisher:
+        plan = publisher.plan()
+        files_sent, bytes_sent = (0, 0) if dry_run else publisher.apply(plan, progress)
+    return PublishSummary(plan, files_sent, bytes_sent, time.monotonic() - start, dry_run)
