@@ -63,9 +63,15 @@ def main() -> None:
 @click.option("--drafts", is_flag=True, help="Include articles and pages marked draft.")
 @click.option("--base-url", help="Override site.base_url (e.g. for a staging host).")
 @click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), help="Default: <site>/build.")
-def build(site_dir: Path, drafts: bool, base_url: str | None, output_dir: Path | None) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (default: one per core).")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not write .ssg-cache/ (a cold build).")
+def build(
+    site_dir: Path, drafts: bool, base_url: str | None, output_dir: Path | None, jobs: int, no_cache: bool
+) -> None:
     """Build the site into the output folder."""
-    options = BuildOptions(site_dir=site_dir, output_dir=output_dir, drafts=drafts, base_url=base_url)
+    options = BuildOptions(
+        site_dir=site_dir, output_dir=output_dir, drafts=drafts, base_url=base_url, jobs=jobs, use_cache=not no_cache
+    )
     bar = None
 
     def progress(done: int, total: int) -> None:
@@ -87,10 +93,11 @@ def build(site_dir: Path, drafts: bool, base_url: str | None, output_dir: Path |
             bar.__exit__(None, None, None)
     print_report(result.report)
     written = result.written
-    changes = (
-        f" ({written.written} written, {written.unchanged} unchanged, {written.removed} removed)" if written else ""
+    click.echo(
+        f"Built {result.pages} pages in {result.seconds:.2f} s -> {options.output} "
+        f"({result.rendered} rendered; files: {written.written} written, {written.removed} removed, "
+        f"{written.unchanged} unchanged)"
     )
-    click.echo(f"Built {result.pages} pages{changes} in {result.seconds:.2f} s -> {options.output}")
 
 
 @main.command()

@@ -40,61 +40,100 @@ def staging_dir(output_dir: Path) -> Path:
     return output_dir.with_name(f".{output_dir.name}.tmp-{os.getpid()}")
 
 
-def write_output(
-    output_dir: Path,
-    files: Iterable[tuple[str, bytes]],
-    copies: Iterable[tuple[Path, str]] = (),
-) -> WriteSummary:
-    """Write `files` (rel_path, bytes) and copy `copies` (source, rel_path) as the new output, atomically."""
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """One file of the output: bytes to write, a file to copy, or (neither) the previous output's file kept."""
+
+    rel_path: str
+    data: bytes | None = None
+    source: Path | None = None
+
+
+def write_output(output_dir: Path, files: Iterable[OutputFile], in_place: bool = False) -> WriteSummary:
+    """Make `files` the whole output: atomically through a staging folder, or `in_place` (the preview server,
+    where only changed files are touched). Files of the previous output not in `files` are removed."""
+    if in_place:
+        return write_in_place(output_dir, files)
     remove_leftovers(output_dir)
     stage = staging_dir(output_dir)
     stage.mkdir(parents=True)
     previous = output_dir if output_dir.is_dir() else None
-    written: list[str] = []
-    seen: set[str] = set()
-    unchanged = 0
     try:
-        for rel_path, data in files:
-            seen.add(rel_path)
-            if place(stage, previous, rel_path, data):
-                unchanged += 1
-            else:
-                written.append(rel_path)
-        for source, rel_path in copies:
-            if rel_path in seen:
-                continue
-            seen.add(rel_path)
-            target = stage / rel_path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            old = previous / rel_path if previous else None
-            if old is not None and same_file(old, source):
-                os.link(old, target)
-                unchanged += 1
-            else:
-                shutil.copy2(source, target)
-                written.append(rel_path)
+        written, seen = fill(stage, previous, files)
         removed = sorted(set(list_files(previous)) - seen) if previous else []
         swap_in(stage, output_dir)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
-    return WriteSummary(len(written), unchanged, len(removed), tuple(sorted(written + removed)))
+    return WriteSummary(len(written), len(seen) - len(written), len(removed), tuple(sorted(written + removed)))
 
 
-def place(stage: Path, previous: Path | None, rel_path: str, data: bytes) -> bool:
-    """Put one file in the staging folder; True when it was linked unchanged from the previous output."""
-    target = stage / rel_path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if previous is not None:
-        old = previous / rel_path
-        try:
-            if old.stat().st_size == len(data) and old.read_bytes() == data:
-                os.link(old, target)
-                return True
-        except OSError:
-            pass  # no previous file (or not linkable): write it anew
-    target.write_bytes(data)
-    return False
+def fill(stage: Path, previous: Path | None, files: Iterable[OutputFile]) -> tuple[list[str], set[str]]:
+    """Put every file in the staging folder; unchanged ones are hard links to the previous output's."""
+    written: list[str] = []
+    seen: set[str] = set()
+    made_dirs: set[Path] = set()
+    for item in files:
+        if item.rel_path in seen:
+            continue
+        seen.add(item.rel_path)
+        target = stage / item.rel_path
+        if target.parent not in made_dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made_dirs.add(target.parent)
+        old = previous / item.rel_path if previous is not None else None
+        if item.data is None and item.source is None:
+            os.link(old, target)  # type: ignore[arg-type]
+        elif old is not None and unchanged(old, item):
+            os.link(old, target)
+        elif item.data is not None:
+            target.write_bytes(item.data)
+            written.append(item.rel_path)
+        else:
+            shutil.copy2(item.source, target)  # type: ignore[arg-type]
+            written.append(item.rel_path)
+    return written, seen
+
+
+def unchanged(old: Path, item: OutputFile) -> bool:
+    """Whether the previous output's file already has this content (same bytes, or same copied source)."""
+    try:
+        if item.data is not None:
+            return old.stat().st_size == len(item.data) and old.read_bytes() == item.data
+        return item.source is not None and same_file(old, item.source)
+    except OSError:
+        return False
+
+
+def write_in_place(output_dir: Path, files: Iterable[OutputFile]) -> WriteSummary:
+    """Update the output folder file by file (each replaced atomically); remove what the site no longer has."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    written: list[str] = []
+    seen: set[str] = set()
+    for item in files:
+        seen.add(item.rel_path)
+        target = output_dir / item.rel_path
+        if (item.data is None and item.source is None) or unchanged(target, item):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.ssg-tmp")
+        if item.data is not None:
+            temporary.write_bytes(item.data)
+        else:
+            shutil.copy2(item.source, temporary)  # type: ignore[arg-type]
+        temporary.replace(target)
+        written.append(item.rel_path)
+    removed = sorted(set(list_files(output_dir)) - seen)
+    for rel_path in removed:
+        (output_dir / rel_path).unlink()
+    remove_empty_dirs(output_dir)
+    return WriteSummary(len(written), len(seen) - len(written), len(removed), tuple(sorted(written + removed)))
+
+
+def remove_empty_dirs(root: Path) -> None:
+    for folder in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def same_file(old: Path, source: Path) -> bool:

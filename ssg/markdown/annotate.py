@@ -61,7 +61,7 @@ def explicit_annotations(inline: Token, body: BodyState) -> None:
 def mention(token: Token, actor_id: str, inline: Token, body: BodyState) -> bool:
     if not body.context.knows_actor(actor_id):
         line, col = body.locate(inline.map, f"({MENTION_PREFIX}{actor_id}")
-        known = sorted(body.context.declared | body.context.profiled)
+        known = body.context.known_actors()
         body.error(line, col + 2 if col else 0, f"unknown actor '{actor_id}'", known, actor_id)
         return False
     token.attrs = mention_attrs(body.context, actor_id)

@@ -22,8 +22,8 @@ class BodyContext:
     body_line: int  # the file line of the body's first line
     actor_url_prefix: str  # '/monitor/actors/': an actor's URL is prefix + id + '/'
     base_path: str  # '/monitor/': root-relative links get it (SPEC §4)
-    declared: frozenset[str] = frozenset()  # actor ids this body may mention besides the profiled ones
-    profiled: frozenset[str] = frozenset()
+    declared: tuple[str, ...] = ()  # actor ids this body may mention besides the profiled ones (sorted)
+    profiled: tuple[str, ...] = ()  # sorted tuples, not sets: the context's repr is its cache key
     names: tuple[tuple[str, str], ...] = ()  # (name or alias, actor id) for autolink
     claims: dict[str, ClaimInfo] = field(default_factory=dict)
     autolink: str = "first"
@@ -33,6 +33,9 @@ class BodyContext:
 
     def knows_actor(self, actor_id: str) -> bool:
         return actor_id in self.declared or actor_id in self.profiled
+
+    def known_actors(self) -> list[str]:
+        return sorted({*self.declared, *self.profiled})
 
 
 class BodyState:

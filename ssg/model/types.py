@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 from ssg.config import SiteConfig, Verdict
 from ssg.urls import Urls
 
 Date = dt.date | dt.datetime
+
+
+def fingerprint(*parts: object) -> str:
+    """A short digest of the reprs of `parts`: frozen records repr to everything they hold."""
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=12).hexdigest()
 
 
 def day_of(value: Date) -> dt.date:
@@ -99,6 +105,7 @@ class Article:
     mentions: tuple[str, ...] = ()  # actor ids mentioned in the body, in order of first mention
     marked_claims: frozenset[str] = frozenset()  # claim ids marked in the body
     actor_ids: tuple[str, ...] = ()  # appearances: declared, then mentioned
+    fingerprint: str = ""  # digest of everything the article's own data came from (incremental builds)
 
     @property
     def sort_key(self) -> tuple[str, str]:
@@ -126,6 +133,7 @@ class Page:
     weight: int = 0
     draft: bool = False
     body_html: str = ""
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +187,7 @@ class Actor:
     claims_about: tuple[Claim, ...] = ()
     co_actors: tuple[tuple[str, int], ...] = ()  # (actor id, shared articles), most shared first
     verdict_counts: tuple[tuple[str, int], ...] = ()  # claims by the actor per verdict id, scale order
+    fingerprint: str = ""  # digest of the merged fields above the cross-references
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -39,11 +39,7 @@ class PublishSummary:
 
 def format_plan(plan: Plan) -> list[str]:
     """The lines a dry run prints: '+ new/path', '~ changed/path', '- deleted/path'."""
-    return (
-        [f"+ {p}" for p in plan.uploads]
-        + [f"~ {p}" for p in plan.changes]
-        + [f"- {p}" for p in plan.deletions]
-    )
+    return [f"+ {p}" for p in plan.uploads] + [f"~ {p}" for p in plan.changes] + [f"- {p}" for p in plan.deletions]
 
 
 def load_output_files(output_dir: Path) -> dict[str, Path]:

@@ -70,9 +70,7 @@ class RsyncPublisher:
 
     def plan(self) -> Plan:
         command = self.command("--dry-run")
-        result = subprocess.run(
-            command, stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace"
-        )
+        result = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace")
         if result.returncode != 0:
             raise self.failed(result.stderr)
         uploads, changes, deletions = parse_itemized(result.stdout.splitlines())
@@ -87,9 +85,7 @@ class RsyncPublisher:
             try:
                 Path(self.destination).mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise PublishError(
-                    f"dir target '{self.target.name}': cannot create {self.destination}: {exc}"
-                ) from exc
+                raise PublishError(f"dir target '{self.target.name}': cannot create {self.destination}: {exc}") from exc
         total = len(plan.uploads) + len(plan.changes)
         sent: list[str] = []
         # stderr goes to a file so that a chatty rsync cannot block on a full pipe while stdout is read.

@@ -121,9 +121,7 @@ class S3Publisher:
         objects = {}
         prefix = self.target.prefix
         with self.errors():
-            for page in self.client.get_paginator("list_objects_v2").paginate(
-                Bucket=self.target.bucket, Prefix=prefix
-            ):
+            for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.target.bucket, Prefix=prefix):
                 for entry in page.get("Contents", ()):
                     if not entry["Key"].endswith("/"):
                         objects[entry["Key"][len(prefix) :]] = entry

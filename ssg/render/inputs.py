@@ -1,0 +1,121 @@
+"""What each page is made from, as one digest: a page whose digest is unchanged need not be rendered again.
+
+A page's digest combines the digest of its templates (with everything they extend, include or import), the
+site-wide parts every page shows (config, the pages in the navigation) and the fingerprints of the model
+records the page reads. Keep these in step with the templates' reads: `tests/e2e/test_incremental.py`
+checks that any sequence of edits builds byte-identical output to a clean build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from jinja2 import Environment, meta
+
+from ssg.model.types import Actor, Claim, Site, fingerprint
+from ssg.render import PageSpec, feed_articles
+
+GLOBAL_KINDS = ("actors", "claims", "tags", "feed", "sitemap", "data")
+
+
+def template_digests(env: Environment, names: Iterable[str]) -> dict[str, str]:
+    """Each template's digest over its own source and every template it references, transitively."""
+    sources: dict[str, str] = {}
+
+    def closure(name: str, seen: set[str]) -> None:
+        if name in seen:
+            return
+        seen.add(name)
+        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        sources[name] = source
+        for ref in meta.find_referenced_templates(env.parse(source)):
+            if ref is not None:
+                closure(ref, seen)
+
+    result = {}
+    for name in names:
+        seen: set[str] = set()
+        closure(name, seen)
+        result[name] = fingerprint(sorted((n, sources[n]) for n in seen))
+    return result
+
+
+class PageInputs:
+    """Computes page digests for one Site; the site-wide parts are computed once."""
+
+    def __init__(self, site: Site, templates: dict[str, str]):
+        self.site = site
+        self.templates = templates
+        self.chrome = fingerprint(site.config, [(p.path, p.title, p.weight) for p in site.pages])
+        self._everything: str | None = None
+
+    def everything(self) -> str:
+        """For pages that list the whole site (claims, actors, feeds, sitemap, data)."""
+        if self._everything is None:
+            site = self.site
+            self._everything = fingerprint(
+                [a.fingerprint for a in site.articles],
+                [
+                    (a.fingerprint, len(a.article_keys), len(a.claims_by), len(a.claims_about))
+                    for a in site.actors.values()
+                ],
+            )
+        return self._everything
+
+    def actors_of(self, actor_ids: Iterable[str]) -> list[str]:
+        actors = self.site.actors
+        return [actors[i].fingerprint for i in sorted(set(actor_ids)) if i in actors]
+
+    def claims_actors(self, claims: Iterable[Claim]) -> set[str]:
+        ids: set[str] = set()
+        for claim in claims:
+            ids.add(claim.speaker_id)
+            ids.update(claim.about_ids)
+        return ids
+
+    def articles_of(self, keys: Iterable[str]) -> list[str]:
+        site = self.site
+        return [site.article(k).fingerprint for k in keys]
+
+    def digest(self, spec: PageSpec) -> str:
+        site = self.site
+        template = self.templates.get(spec.template or "", "")
+        base = (spec.kind, spec.site_path, spec.number, template, self.chrome)
+        kind = spec.kind
+        if kind == "article":
+            article = site.article(spec.key)
+            actor_ids = set(article.actor_ids) | self.claims_actors(article.claims)
+            return fingerprint(base, article.fingerprint, article.actor_ids, self.actors_of(actor_ids))
+        if kind == "actor":
+            return fingerprint(base, *self.actor_inputs(site.actors[spec.key]))
+        if kind in ("actor_feed", "tag_feed"):
+            feed = feed_articles(site, spec)
+            return fingerprint(
+                base, [a.fingerprint for a in feed], self.actors_of(i for a in feed for i in a.actor_ids)
+            )
+        if kind == "home":
+            per_page = site.config.articles_per_page
+            shown = site.articles[(spec.number - 1) * per_page : spec.number * per_page]
+            return fingerprint(base, len(site.articles), [a.fingerprint for a in shown])
+        if kind == "tag":
+            return fingerprint(base, self.articles_of(site.tags[spec.key].article_keys))
+        if kind == "page":
+            return fingerprint(base, next(p.fingerprint for p in site.pages if p.key == spec.key))
+        if kind in GLOBAL_KINDS:
+            return fingerprint(base, spec.key, self.everything())
+        return fingerprint(base)  # 404, robots: the templates and the site-wide parts only
+
+    def actor_inputs(self, actor: Actor) -> tuple:
+        claims = actor.claims_by + actor.claims_about
+        claim_articles = [c.article_key for c in claims]
+        actor_ids = self.claims_actors(claims) | {i for i, _ in actor.co_actors}
+        return (
+            actor.fingerprint,
+            actor.article_keys,
+            actor.co_actors,
+            actor.verdict_counts,
+            [(c.article_key, c.id) for c in actor.claims_by],
+            [(c.article_key, c.id) for c in actor.claims_about],
+            self.articles_of(dict.fromkeys([*actor.article_keys, *claim_articles])),
+            self.actors_of(actor_ids),
+        )
