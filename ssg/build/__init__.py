@@ -1,0 +1,154 @@
+"""The build pipeline (SPEC §7), top to bottom: config, content, model, pages, output.
+
+Everything is gathered and checked before anything is written (mkdocs' build()); errors stop the build at a
+stage boundary with every diagnostic in a `SiteError`. A `Builder` keeps its cache between builds, so a
+rebuild re-parses only changed files, re-renders only bodies whose inputs changed and only pages whose
+digest changed (see render/inputs.py), and writes only files whose bytes changed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ssg.build.cache import ContentCache, load_cache, save_cache
+from ssg.build.links import asset_paths, check_links, content_assets, static_files
+from ssg.build.load import LoadedSite, load_site
+from ssg.build.parallel import default_jobs, render_bodies_parallel, render_pages_iter
+from ssg.config import load_config
+from ssg.errors import Diagnostic, Report, SiteError
+from ssg.output import OutputFile, WriteSummary, check_output_dir, write_output
+from ssg.render import PageSpec, create_environment, plan_pages
+from ssg.render.inputs import PageInputs, template_digests
+from ssg.urls import Urls
+
+Progress = Callable[[int, int], None]
+
+__all__ = ["BuildOptions", "BuildResult", "Builder", "build_site", "check_site"]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    site_dir: Path
+    output_dir: Path | None = None  # default: <site>/build
+    drafts: bool = False
+    base_url: str | None = None
+    jobs: int = 0  # worker processes; 0: one per core
+    use_cache: bool = True  # keep .ssg-cache/ between runs
+
+    @property
+    def output(self) -> Path:
+        return self.output_dir or self.site_dir / "build"
+
+    @property
+    def workers(self) -> int:
+        return self.jobs or default_jobs()
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    pages: int  # pages of the site
+    rendered: int  # pages rendered by this build (the others were unchanged)
+    seconds: float
+    written: WriteSummary
+    report: Report = field(default_factory=Report)
+
+
+class Builder:
+    """Builds one site, again and again: the cache lives as long as the Builder (and on disk between runs)."""
+
+    def __init__(self, options: BuildOptions, cache: ContentCache | None = None):
+        self.options = options
+        self.cache = cache if cache is not None else load_cache(options.site_dir) if options.use_cache else ContentCache()
+
+    def load(self, report: Report) -> LoadedSite:
+        """Config and content, validated; raises SiteError with every diagnostic when anything is wrong."""
+        options = self.options
+        config = load_config(options.site_dir, report, options.base_url)
+        if config is None:
+            raise SiteError(report)
+        loaded = load_site(
+            options.site_dir,
+            config,
+            report,
+            drafts=options.drafts,
+            cache=self.cache,
+            render_bodies=lambda jobs: render_bodies_parallel(config.raw_html, jobs, options.workers),
+        )
+        if loaded is None:
+            raise SiteError(report)
+        return loaded
+
+    def build(self, progress: Progress | None = None, in_place: bool = False) -> BuildResult:
+        """Load, render what changed, write the output; SiteError (nothing written) when the site has errors."""
+        started = time.perf_counter()
+        options = self.options
+        report = Report()
+        check_output_dir(options.output, options.site_dir)
+        loaded = self.load(report)
+        specs = plan_pages(loaded.site)
+        check_links(loaded, {s.site_path for s in specs} | asset_paths(options.site_dir, loaded), report, strict=False)
+        digests = self.page_digests(loaded, specs)
+        output_key = str(options.output.resolve())
+        previous = self.cache.pages.get(output_key, {})
+        stale = [
+            s
+            for s in specs
+            if previous.get(Urls.rel_path(s.site_path)) != digests[s.site_path]
+            or not (options.output / Urls.rel_path(s.site_path)).is_file()
+        ]
+        rendered = self.render(loaded, stale, report, progress)
+        if report.has_errors:
+            raise SiteError(report)
+        self.cache.pages.pop(output_key, None)  # a build interrupted while writing must not trust old digests
+        files = self.output_files(loaded, specs, rendered)
+        summary = write_output(options.output, files, in_place=in_place)
+        self.cache.pages[output_key] = {Urls.rel_path(s.site_path): digests[s.site_path] for s in specs}
+        if options.use_cache:
+            save_cache(options.site_dir, self.cache)
+        return BuildResult(len(specs), len(stale), time.perf_counter() - started, summary, report)
+
+    def page_digests(self, loaded: LoadedSite, specs: list[PageSpec]) -> dict[str, str]:
+        env = create_environment(self.options.site_dir, loaded.site)
+        templates = template_digests(env, {s.template for s in specs if s.template})
+        inputs = PageInputs(loaded.site, templates)
+        return {s.site_path: inputs.digest(s) for s in specs}
+
+    def render(
+        self, loaded: LoadedSite, specs: list[PageSpec], report: Report, progress: Progress | None
+    ) -> dict[str, bytes]:
+        """The bytes of the given pages (in parallel when there are many); template errors go to `report`."""
+        pages: dict[str, bytes] = {}
+        results = render_pages_iter(self.options.site_dir, loaded.site, specs, self.options.workers)
+        for done, (spec, result) in enumerate(zip(specs, results, strict=True), start=1):
+            if isinstance(result, Diagnostic):
+                report.diagnostics.append(result)
+            else:
+                pages[spec.site_path] = result
+            if progress:
+                progress(done, len(specs))
+        return pages
+
+    def output_files(self, loaded: LoadedSite, specs: list[PageSpec], rendered: dict[str, bytes]) -> Iterator[OutputFile]:
+        for spec in specs:
+            yield OutputFile(Urls.rel_path(spec.site_path), rendered.get(spec.site_path))
+        for source, rel_path in [*static_files(self.options.site_dir), *content_assets(loaded)]:
+            yield OutputFile(rel_path, source=source)
+
+
+def build_site(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+    """One build (what `ssg build` runs)."""
+    return Builder(options).build(progress)
+
+
+def check_site(options: BuildOptions) -> Report:
+    """`ssg check`: everything a build validates, and internal links as errors, without writing anything."""
+    report = Report()
+    loaded = Builder(options).load(report)
+    existing = {spec.site_path for spec in plan_pages(loaded.site)} | asset_paths(options.site_dir, loaded)
+    check_links(loaded, existing, report, strict=True)
+    if report.has_errors:
+        raise SiteError(report)
+    return report

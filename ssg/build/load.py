@@ -1,0 +1,211 @@
+"""Content on disk -> the linked Site: read, validate, merge actors, render Markdown, link (zola's order).
+
+Each stage adds to the Report and goes on with what is valid, so one run reports every error.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from ssg.build.cache import ContentCache, digest
+from ssg.config import SiteConfig
+from ssg.errors import Report
+from ssg.markdown import BodyContext, RenderedBody, create_markdown, render_body, render_plain
+from ssg.markdown.context import ClaimInfo
+from ssg.model.content import parse_article, parse_page, parse_profile
+from ssg.model.link import check_paths, link_site, merge_actors
+from ssg.model.types import Actor, Article, Page, Profile, Site, fingerprint
+from ssg.source import ContentFiles, SourceDoc, discover_content, parse_source
+from ssg.urls import Urls
+
+BodyRenderer = Callable[[list[tuple[str, BodyContext]]], list[RenderedBody]]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedSite:
+    """The result of loading: the Site, and the body links kept for `ssg check`."""
+
+    site: Site
+    files: ContentFiles
+    links: tuple[tuple[str, str, str, int, int], ...]  # (source rel_path, page site path, href, line, col)
+
+
+def load_site(
+    site_dir: Path,
+    config: SiteConfig,
+    report: Report,
+    drafts: bool = False,
+    cache: ContentCache | None = None,
+    render_bodies: BodyRenderer | None = None,
+) -> LoadedSite | None:
+    """Read content/ and build the Site; None when the content has errors (all of them in `report`).
+
+    Files and bodies found in `cache` (by content digest) are reused; new results are added to it.
+    """
+    cache = cache if cache is not None else ContentCache()
+    urls = Urls(config.base_url, config.permalink)
+    files = discover_content(site_dir)
+    for _, rel_path in files.ignored:
+        report.warning(rel_path, 0, 0, "ignored: Markdown here is neither an article, an actor profile nor a page")
+    reader = FileReader(cache, report, digest(config))
+    profiles: dict[str, Profile] = {}
+    for path, rel_path in files.profiles:
+        profile = reader.read(path, rel_path, lambda doc, r, p=path: parse_profile(doc, p.stem, r))
+        if profile is not None:
+            profiles[profile.id] = profile
+    profile_ids = set(profiles)
+    reader.salt = digest(config, sorted(profile_ids))
+    articles = []
+    for path, rel_path in files.articles:
+        article = reader.read(
+            path, rel_path, lambda doc, r: parse_article(doc, config, urls, profile_ids, r), skip_drafts=not drafts
+        )
+        if article is not None:
+            articles.append(article)
+    pages = [
+        page
+        for path, rel_path in files.pages
+        if (page := reader.read(path, rel_path, lambda doc, r: parse_page(doc, urls, r), skip_drafts=not drafts))
+    ]
+    check_paths(articles, pages, report)
+    actors = merge_actors(profiles, articles, urls, report)
+    md = create_markdown(config.raw_html)
+    profiled = tuple(sorted(profiles))
+    contexts = [body_context(a, actors, profiled, config, urls) for a in articles]
+    contexts += [page_context(p, actors, urls) for p in pages]
+    items = [*articles, *pages]
+    bodies, body_keys = render_cached(items, contexts, config, cache, render_bodies or (lambda j: render_all(md, j)))
+    keys = [fingerprint(reader.keys[item.key], body_key) for item, body_key in zip(items, body_keys, strict=True)]
+    links: list[tuple[str, str, str, int, int]] = []
+    for item, body in zip(items, bodies, strict=True):
+        report.extend(body.diagnostics)
+        links.extend((item.key, item.path, href, line, col) for href, line, col in body.links)
+    rendered_articles = [with_body(a, b, k, md, report) for a, b, k in zip(articles, bodies, keys, strict=False)]
+    rendered_pages = [
+        replace(p, body_html=b.html, fingerprint=k)
+        for p, b, k in zip(pages, bodies[len(articles) :], keys[len(articles) :], strict=True)
+    ]
+    actors = {i: with_bio(a, md) for i, a in actors.items()}
+    if report.has_errors:
+        return None
+    site = link_site(config, urls, rendered_articles, actors, rendered_pages)
+    return LoadedSite(site, files, tuple(links))
+
+
+class FileReader:
+    """Reads one content file, or takes its parsed record from the cache when its text is unchanged."""
+
+    def __init__(self, cache: ContentCache, report: Report, salt: str):
+        self.cache = cache
+        self.report = report
+        self.salt = salt  # what else the parse depends on: the config, the set of profiles
+        self.keys: dict[str, str] = {}  # rel_path -> the key its record is cached under
+
+    def read(self, path: Path, rel_path: str, parse: Callable[[SourceDoc, Report], Any], skip_drafts: bool = False):
+        own = Report()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            self.report.error(rel_path, 0, 0, f"not UTF-8 text: {exc.reason} at byte {exc.start}")
+            return None
+        except OSError as exc:
+            self.report.error(rel_path, 0, 0, f"cannot read: {exc.strerror}")
+            return None
+        key = self.keys[rel_path] = digest("file", rel_path, text, self.salt)
+        cached = self.cache.get(self.cache.parsed, key)
+        if cached is None:
+            doc = parse_source(text, rel_path, path, own)
+            record = parse(doc, own) if doc is not None else None
+            cached = (record, tuple(own.diagnostics))
+            self.cache.put(self.cache.parsed, key, cached)
+        record, diagnostics = cached
+        if skip_drafts and record is not None and record.draft:
+            return None  # a draft's problems count only when drafts are built
+        self.report.extend(diagnostics)
+        return record
+
+
+def render_cached(
+    items: list[Any],
+    contexts: list[BodyContext],
+    config: SiteConfig,
+    cache: ContentCache,
+    render_bodies: BodyRenderer,
+) -> tuple[list[RenderedBody], list[str]]:
+    """Every body rendered (and its key), reusing those whose text and context are unchanged since a build."""
+    keys = [digest("body", item.body, context, config.raw_html) for item, context in zip(items, contexts, strict=True)]
+    bodies: list[RenderedBody | None] = [cache.get(cache.bodies, key) for key in keys]
+    missing = [i for i, body in enumerate(bodies) if body is None]
+    for index, body in zip(missing, render_bodies([(items[i].body, contexts[i]) for i in missing]), strict=True):
+        bodies[index] = body
+        cache.put(cache.bodies, keys[index], body)
+    return bodies, keys  # type: ignore[return-value]
+
+
+def render_all(md: MarkdownIt, jobs: Iterable[tuple[str, BodyContext]]) -> list[RenderedBody]:
+    """Render bodies in this process (the parallel build hands the same jobs to workers)."""
+    return [render_body(md, text, context) for text, context in jobs]
+
+
+def page_context(page: Page, actors: dict[str, Actor], urls: Urls) -> BodyContext:
+    """A standalone page may mention any actor; it has no claims and no autolink."""
+    return BodyContext(page.key, page.body_line, urls.url("/actors/"), urls.base_path, profiled=tuple(sorted(actors)))
+
+
+def body_context(
+    article: Article, actors: dict[str, Actor], profiled: tuple[str, ...], config: SiteConfig, urls: Urls
+) -> BodyContext:
+    """What one article's body may refer to: its declared actors (with merged names, SPEC §5) and claims."""
+    names = tuple((name, entry.id) for entry in article.people if entry.id in actors for name in actors[entry.id].names)
+    return BodyContext(
+        rel_path=article.key,
+        body_line=article.body_line,
+        actor_url_prefix=urls.url("/actors/"),
+        base_path=urls.base_path,
+        declared=tuple(sorted(entry.id for entry in article.people)),
+        profiled=profiled,
+        names=names,
+        claims={c.id: ClaimInfo(c.verdict_id, c.quote) for c in article.claims},
+        autolink=config.autolink,
+    )
+
+
+def with_body(article: Article, body: RenderedBody, key: str, md: MarkdownIt, report: Report) -> Article:
+    """The article with its rendered body, reviews and summary; `key` digests the file and body it came from."""
+    for claim in article.claims:
+        if claim.quote and claim.id not in body.marked_claims:
+            report.warning(article.key, claim.line, 0, f"the quote of claim '{claim.id}' is not found in the body")
+    claims = tuple(replace(c, review_html=render_plain(md, c.review)) if c.review else c for c in article.claims)
+    return replace(
+        article,
+        fingerprint=key,
+        body_html=body.html,
+        mentions=body.mentions,
+        marked_claims=body.marked_claims,
+        summary=article.summary or body.summary,
+        claims=claims,
+    )
+
+
+def with_bio(actor: Actor, md: MarkdownIt) -> Actor:
+    bio_html = render_plain(md, actor.bio) if actor.bio.strip() else ""
+    merged = replace(actor, bio_html=bio_html)
+    return replace(merged, fingerprint=fingerprint(merged))
+
+
+def asset_site_path(rel_path: str, bundles: dict[str, str]) -> str:
+    """Where a non-Markdown file under content/ goes (SPEC §1): beside its article's page in a page bundle,
+    else at the same place under the site root (content/actors/x.jpg -> /actors/x.jpg, pages/ -> /)."""
+    folder = posixpath.dirname(rel_path)
+    while folder and folder != "content":
+        if folder in bundles:
+            return bundles[folder] + rel_path[len(folder) + 1 :]
+        folder = posixpath.dirname(folder)
+    inner = rel_path.removeprefix("content/")
+    return "/" + inner.removeprefix("pages/")

@@ -1,0 +1,93 @@
+"""Markdown and pages rendered in worker processes; the result is byte-identical to one process.
+
+Workers are forked after the Site is built, so they inherit it instead of receiving it pickled; each keeps
+its Jinja environment or MarkdownIt in `_WORKER`, which exists only inside worker processes (the one piece
+of module state in ssg, and the reason: fork hands it over for free).
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from ssg.build.templates import template_diagnostic
+from ssg.errors import Diagnostic
+from ssg.markdown import BodyContext, RenderedBody, create_markdown, render_body
+from ssg.model.types import Site
+from ssg.render import PageSpec, create_environment, render_page
+
+MIN_PARALLEL = 150  # below this many items a pool costs more than it saves
+CHUNK = 32
+
+_WORKER: dict[str, Any] = {}
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _init_pages(site_dir: Path, site: Site) -> None:
+    _WORKER["env"] = create_environment(site_dir, site)
+    _WORKER["site"] = site
+    _WORKER["site_dir"] = site_dir
+
+
+def render_one(spec: PageSpec) -> bytes | Diagnostic:
+    """One page; a template's failure comes back as a diagnostic (the user's template, not our bug)."""
+    try:
+        return render_page(_WORKER["env"], _WORKER["site"], spec)
+    except Exception as exc:  # noqa: BLE001 - reported to the user with the template's file and line
+        return template_diagnostic(exc, _WORKER["site_dir"])
+
+
+def render_pages_iter(site_dir: Path, site: Site, specs: Sequence[PageSpec], jobs: int) -> Iterator[bytes | Diagnostic]:
+    """Each spec's bytes (or diagnostic), in spec order."""
+    if jobs <= 1 or len(specs) < MIN_PARALLEL or not can_fork():
+        _init_pages(site_dir, site)
+        try:
+            yield from map(render_one, specs)
+        finally:
+            _WORKER.clear()
+        return
+    with forked_pool(jobs, _init_pages, (site_dir, site)) as pool:
+        yield from pool.map(render_one, specs, chunksize=CHUNK)
+
+
+def _init_markdown(raw_html: bool) -> None:
+    _WORKER["md"] = create_markdown(raw_html)
+
+
+def _render_body_job(job: tuple[str, BodyContext]) -> RenderedBody:
+    return render_body(_WORKER["md"], *job)
+
+
+def render_bodies_parallel(raw_html: bool, jobs: Sequence[tuple[str, BodyContext]], workers: int) -> list[RenderedBody]:
+    """Markdown bodies rendered across `workers` processes, in order."""
+    if workers <= 1 or len(jobs) < MIN_PARALLEL or not can_fork():
+        md = create_markdown(raw_html)
+        return [render_body(md, text, context) for text, context in jobs]
+    with forked_pool(workers, _init_markdown, (raw_html,)) as pool:
+        return list(pool.map(_render_body_job, jobs, chunksize=CHUNK))
+
+
+@contextmanager
+def forked_pool(workers: int, initializer: Callable[..., None], initargs: tuple) -> Iterator[ProcessPoolExecutor]:
+    """A pool of forked workers. gc.freeze() first: otherwise each child's collector touches (and so copies)
+    every page of the parent's heap it inherited."""
+    gc.freeze()
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()

@@ -1,0 +1,33 @@
+"""Template errors as diagnostics: the template file and line, from Jinja's own fields or its traceback."""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+from jinja2 import TemplateSyntaxError
+
+from ssg.errors import Diagnostic, Severity
+
+
+def template_diagnostic(exc: Exception, site_dir: Path) -> Diagnostic:
+    """`templates/article.html:12:0: error: 'x' is undefined`, pointing at the template that failed."""
+    filename, line = None, 0
+    if isinstance(exc, TemplateSyntaxError):
+        filename, line = exc.filename, exc.lineno or 0
+    else:
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith((".html", ".xml", ".txt")):
+                filename, line = frame.filename, frame.lineno or 0
+                break
+    return Diagnostic(display_path(filename, site_dir), line, 0, Severity.ERROR, f"template error: {getattr(exc, 'message', None) or exc}")
+
+
+def display_path(filename: str | None, site_dir: Path) -> str:
+    if filename is None:
+        return "templates"
+    path = Path(filename).resolve()
+    for root in (site_dir.resolve(), Path(__file__).resolve().parent.parent.parent):
+        if path.is_relative_to(root):
+            return path.relative_to(root).as_posix()
+    return filename
