@@ -32,7 +32,93 @@ def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     return build_into(site_dir, tmp_path_factory.mktemp("corpus-out"), "https://bench.example.org/monitor/")
 
 
-@pytest.fixture(scope="session", params=["example", "corpus"])
+SMALL_SITE = {
+    "site.toml": """
+[site]
+title = "Small Monitor"
+base_url = "https://small.example.org/monitor/"
+description = "Edge cases of the default theme."
+
+[build]
+articles_per_page = 1
+
+[[verdicts]]
+id = "true"
+label = "True"
+[[verdicts]]
+id = "disputed"
+label = "Disputed"
+[[verdicts]]
+id = "false"
+label = "False"
+""",
+    "content/articles/first.md": """---
+title: First article
+date: 2025-01-02T10:30:00+01:00
+updated: 2025-01-03
+tags: [talks]
+source: {name: Wire}
+people:
+  ana: {name: Ana Example, role: Minister then}
+  org: {name: Example Org, type: organization}
+claims:
+  - id: marked-one
+    by: ana
+    quote: we will meet
+    verdict: "true"
+    evidence: [https://example.org/a, https://example.org/b]
+  - id: unmarked-paraphrase
+    by: ana
+    text: The talks will start soon.
+    about: [org]
+    verdict: disputed
+    review: "*Disputed* by [the org](https://example.org/org)."
+  - id: unmarked-quote
+    by: org
+    quote: words that never appear in the body
+    date: 2024-12-30
+---
+[Ana](@ana) said: "we will meet". The [organization](@org) did not comment.
+""",
+    "content/articles/second.md": """---
+title: Second article
+date: 2025-02-01
+people:
+  ana: {name: Ana Example, role: Minister now}
+claims:
+  - id: later
+    by: ana
+    text: Things changed.
+    verdict: "false"
+---
+Ana Example spoke again, and [said that things changed](claim:later).
+""",
+    "content/actors/ana.md": """---
+name: Ana Example
+aliases: [Ana]
+wikidata: Q42
+---
+A fictional minister.
+""",
+    "content/pages/about.md": """---
+title: About
+---
+About this site.
+""",
+}
+
+
+@pytest.fixture(scope="session")
+def small_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """A tiny site with the edge cases the big ones lack: unmarked claims, a site-defined verdict, datetimes."""
+    site_dir = tmp_path_factory.mktemp("small-src")
+    for rel, text in SMALL_SITE.items():
+        (site_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site_dir / rel).write_text(text.lstrip("\n"), encoding="utf-8")
+    return build_into(site_dir, tmp_path_factory.mktemp("small-out"), "https://small.example.org/monitor/")
+
+
+@pytest.fixture(scope="session", params=["example", "corpus", "small"])
 def built(request: pytest.FixtureRequest) -> BuiltSite:
     """Each built site in turn."""
     return request.getfixturevalue(f"{request.param}_site")
