@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ssg.build import BuildOptions, build_site, load_checked
+from ssg.build import Builder, BuildOptions
 from ssg.errors import Report
 from ssg.model.types import Site
 
@@ -37,7 +37,7 @@ class BuiltSite:
 
 def build_into(site_dir: Path, root: Path, base_url: str) -> BuiltSite:
     output = root / "monitor"
-    options = BuildOptions(site_dir=site_dir, output_dir=output, base_url=base_url)
-    build_site(options)
-    _, loaded = load_checked(options, Report())
+    builder = Builder(BuildOptions(site_dir=site_dir, output_dir=output, base_url=base_url, use_cache=False))
+    builder.build()
+    loaded = builder.load(Report())
     return BuiltSite(site_dir, root, output, loaded.site)
