@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import feedparser
 from lxml import etree
 
 from ssg.model.types import sort_key
 from ssg.render.dates import rfc3339
-from tests.structured.conftest import Built
+from tests.structured.conftest import Built, build
 
 XSD = Path(__file__).resolve().parent / "data" / "sitemap.xsd"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -75,3 +76,12 @@ def test_robots_txt_names_the_sitemap(any_site: Built) -> None:
     lines = any_site.text("/robots.txt").splitlines()
     assert f"Sitemap: {any_site.base_url}sitemap.xml" in lines
     assert "User-agent: *" in lines
+
+
+def test_a_site_without_articles_has_a_valid_feed_and_sitemap(tmp_path: Path) -> None:
+    (tmp_path / "site" / "content").mkdir(parents=True)
+    (tmp_path / "site" / "site.toml").write_text('[site]\ntitle = "Empty"\nbase_url = "https://example.org/x/"\n')
+    built = build(tmp_path / "site", tmp_path / "out", "https://example.org/x/")
+    assert set(sitemap(built)) == {built.absolute(p) for p in ("/", "/actors/", "/claims/", "/tags/")}
+    feed = feedparser.parse(built.file("/feed.xml").read_bytes())
+    assert not feed.bozo and feed.entries == []
