@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.structured.conftest import PREFIX_URL, REPO, build, make_corpus
+from .conftest import PREFIX_URL, REPO, build, make_corpus
 
 
 def files(out: Path) -> dict[str, bytes]:

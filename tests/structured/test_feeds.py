@@ -14,7 +14,8 @@ from lxml import etree
 
 from ssg.model.types import Article, Date, sort_key
 from ssg.render.dates import rfc3339
-from tests.structured.conftest import PREFIX_URL, REPO, Built, build
+
+from .conftest import PREFIX_URL, REPO, Built, build
 
 
 def parse(built: Built, site_path: str) -> feedparser.FeedParserDict:

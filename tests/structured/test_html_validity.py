@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.structured.conftest import Built
+from .conftest import Built
 
 MESSAGE = re.compile(r'^"file:(?P<path>[^"]+)":(?P<line>\d+)\.\d+-(?P<end>\d+)\.\d+: (?P<kind>\w+): (?P<text>.*)$')
 OURS = re.compile(r'<meta (property="(og|article):|name="twitter:)|<script type="application/ld\+json">')

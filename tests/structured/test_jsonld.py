@@ -11,7 +11,8 @@ import extruct
 import pytest
 
 from ssg.model.types import Actor, Article, Claim
-from tests.structured.conftest import PREFIX_URL, Built, build
+
+from .conftest import PREFIX_URL, Built, build
 
 WIKIDATA = "https://www.wikidata.org/wiki/"
 KIND_TYPES = {

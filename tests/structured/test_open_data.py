@@ -12,7 +12,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from tests.structured.conftest import Built
+from .conftest import Built
 
 
 def load(built: Built, name: str) -> list[dict[str, Any]]:

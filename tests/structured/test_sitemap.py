@@ -9,7 +9,8 @@ from lxml import etree
 
 from ssg.model.types import sort_key
 from ssg.render.dates import rfc3339
-from tests.structured.conftest import Built, build
+
+from .conftest import Built, build
 
 XSD = Path(__file__).resolve().parent / "data" / "sitemap.xsd"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}

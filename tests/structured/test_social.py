@@ -6,7 +6,8 @@ import extruct
 
 from ssg.render.dates import rfc3339
 from ssg.render.social import og_locale
-from tests.structured.conftest import Built
+
+from .conftest import Built
 
 OG_TYPES = {"article": "article", "actor": "profile"}
 
