@@ -14,6 +14,7 @@ SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 
 
 def claim_records(site: Site) -> list[dict[str, Any]]:
+    """Every claim, newest first by its date; `verdict_label` and `rating` spare users a look-up in site.toml."""
     urls = site.urls
     return [
         {
@@ -27,6 +28,8 @@ def claim_records(site: Site) -> list[dict[str, Any]]:
             "text": c.text,
             "date": c.date.isoformat(),
             "verdict": c.verdict_id,
+            "verdict_label": verdict.label if (verdict := site.verdict(c.verdict_id)) else None,
+            "rating": site.config.rating(c.verdict_id) if c.verdict_id else None,  # SPEC §2; null when unscored
             "review": c.review,
             "evidence": list(c.evidence),
         }
@@ -35,6 +38,7 @@ def claim_records(site: Site) -> list[dict[str, Any]]:
 
 
 def actor_records(site: Site) -> list[dict[str, Any]]:
+    """Every actor, A–Z by name, with the counts its page shows."""
     urls = site.urls
     return [
         {
@@ -67,6 +71,7 @@ def to_csv(records: list[dict[str, Any]]) -> bytes:
 
 
 def render_data_file(site: Site, name: str) -> bytes:
+    """One file of /data/: the shipped schema as is, or the records as JSON (UTF-8, indented) or CSV."""
     if name.endswith(".schema.json"):
         return (SCHEMA_DIR / name).read_bytes()
     records = claim_records(site) if name.startswith("claims") else actor_records(site)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,9 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from markupsafe import Markup
 
 from ssg.model.types import Date, Site, day_of
+from ssg.render.dates import newest, rfc3339, sitemap_entries
+from ssg.render.jsonld import build_jsonld
+from ssg.render.social import social_meta
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 
@@ -38,6 +41,11 @@ def create_environment(site_dir: Path, site: Site) -> Environment:
         get_actor=site.actors.__getitem__,
         get_article=site.article,
         get_verdict=site.verdict,
+        # SPEC §6 structured data, feeds and sitemap: computed in Python, printed by the templates
+        jsonld=partial(build_jsonld, site),
+        social_meta=partial(social_meta, site),
+        sitemap_entries=partial(sitemap_entries, site),
+        newest=newest,
     )
     env.filters.update(date=format_date, isodate=iso_date, rfc3339=rfc3339, json=to_json, plural=plural)
     return env
@@ -70,15 +78,6 @@ MONTHS = [
 def iso_date(value: Date) -> str:
     """`2025-03-06`, or the full ISO 8601 datetime when a time was given."""
     return value.isoformat()
-
-
-def rfc3339(value: Date) -> str:
-    """A timestamp for Atom and sitemaps: a date becomes midnight UTC."""
-    if isinstance(value, dt.datetime):
-        stamp = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-    else:
-        stamp = dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
-    return stamp.isoformat().replace("+00:00", "Z")
 
 
 def to_json(value: Any) -> Markup:
