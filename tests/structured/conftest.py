@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from ssg.build import BuildOptions, build_site, load_checked
+from ssg.build import Builder, BuildOptions
 from ssg.errors import Report
 from ssg.model.types import Site
 from ssg.render import PageSpec, plan_pages
@@ -53,9 +53,9 @@ class Built:
 
 
 def build(site_dir: Path, out: Path, base_url: str) -> Built:
-    options = BuildOptions(site_dir=site_dir, output_dir=out, base_url=base_url)
-    build_site(options)
-    _, loaded = load_checked(options, Report())
+    builder = Builder(BuildOptions(site_dir=site_dir, output_dir=out, base_url=base_url, use_cache=False))
+    builder.build()
+    loaded = builder.load(Report())
     return Built(out, base_url, loaded.site)
 
 
