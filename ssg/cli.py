@@ -6,13 +6,17 @@ Exit status: 0 success; 1 the content has errors; 2 bad usage or configuration. 
 from __future__ import annotations
 
 import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from ssg import __version__
 from ssg.build import BuildOptions, build_site, check_site
-from ssg.errors import Report, Severity, SiteError, format_diagnostic
+from ssg.config import load_config
+from ssg.errors import Report, Severity, SiteError, did_you_mean, format_diagnostic
 from ssg.output import OutputError
 from ssg.scaffold import ScaffoldError, init_site, new_actor, new_article
 
@@ -47,6 +51,26 @@ def print_report(report: Report) -> None:
         click.echo(", ".join(parts), err=True)
 
 
+@contextmanager
+def progress_bar(label: str, threshold: int = PROGRESS_THRESHOLD) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback that shows click's bar on a terminal once the work is long enough."""
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None and total >= threshold and sys.stderr.isatty():
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+        if bar is not None:
+            bar.update(done - bar.pos)
+
+    try:
+        yield progress
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
 def fail(report: Report) -> None:
     print_report(report)
     sys.exit(EXIT_USAGE if report.has_config_errors else EXIT_CONTENT)
@@ -72,25 +96,13 @@ def build(
     options = BuildOptions(
         site_dir=site_dir, output_dir=output_dir, drafts=drafts, base_url=base_url, jobs=jobs, use_cache=not no_cache
     )
-    bar = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None and total >= PROGRESS_THRESHOLD and sys.stderr.isatty():
-            bar = click.progressbar(length=total, label="Rendering", file=sys.stderr)
-            bar.__enter__()
-        if bar is not None:
-            bar.update(done - bar.pos)
-
     try:
-        result = build_site(options, progress)
+        with progress_bar("Rendering") as progress:
+            result = build_site(options, progress)
     except SiteError as exc:
         fail(exc.report)
     except OutputError as exc:
         raise click.UsageError(str(exc)) from exc
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
     print_report(result.report)
     written = result.written
     click.echo(
@@ -114,6 +126,93 @@ def check(site_dir: Path, strict: bool, drafts: bool) -> None:
         fail(report)
     print_report(report)
     click.echo("No errors." if not report.diagnostics else "No errors (warnings above).")
+
+
+@main.command()
+@site_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (loopback unless you say so).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0: any free port.")
+@click.option("--drafts/--no-drafts", default=True, show_default=True, help="Include drafts in the preview.")
+@click.option(
+    "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), help="Default: .ssg-cache/preview."
+)
+def serve(site_dir: Path, host: str, port: int, drafts: bool, output_dir: Path | None) -> None:
+    """Build, serve with live reload, and rebuild what changed on every save."""
+    from ssg.livereload import PortInUseError
+    from ssg.serve import start_preview
+
+    report = Report()
+    if load_config(site_dir, report) is None:
+        fail(report)
+    try:
+        server = start_preview(site_dir, host, port, drafts, output_dir, log=lambda m: click.echo(m, err=True))
+    except PortInUseError as exc:
+        raise click.UsageError(str(exc.strerror or exc)) from exc
+    except OutputError as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(f"Serving {site_dir.resolve()} at {server.url} (Ctrl-C to stop)")
+    server.serve_forever()
+    click.echo("Stopped.")
+
+
+@main.command()
+@site_option
+@click.argument("target", required=False)
+@click.option("--dry-run", is_flag=True, help="List what would be uploaded, changed and deleted; change nothing.")
+@click.option("--keep-removed", is_flag=True, help="Keep files on the target that the site no longer has.")
+def publish(site_dir: Path, target: str | None, dry_run: bool, keep_removed: bool) -> None:
+    """Build the site afresh (no drafts) and send it to a target of site.toml's [publish.*]."""
+    from ssg.publish import PublishError, format_plan, resolve_paths
+    from ssg.publish import publish as publish_output
+
+    report = Report()
+    config = load_config(site_dir, report)
+    if config is None:
+        fail(report)
+    if not config.publish:
+        raise click.UsageError("site.toml has no [publish.<name>] target (see docs/publishing.md)")
+    names = [t.name for t in config.publish]
+    if target is not None and target not in names:
+        hint = did_you_mean(target, names)
+        raise click.UsageError(
+            f"no publish target '{target}' in site.toml (targets: {', '.join(names)})"
+            + (f"; did you mean '{hint}'?" if hint else "")
+        )
+    chosen = next(t for t in config.publish if target in (None, t.name))
+    with tempfile.TemporaryDirectory(prefix="ssg-publish-") as folder:
+        output = Path(folder) / "site"
+        try:
+            result = build_site(BuildOptions(site_dir=site_dir, output_dir=output, use_cache=True))
+        except SiteError as exc:
+            click.echo("The build failed; nothing was published.", err=True)
+            fail(exc.report)
+        print_report(result.report)
+        try:
+            with progress_bar("Uploading") as progress:
+                summary = publish_output(
+                    resolve_paths(chosen, site_dir),
+                    output,
+                    dry_run=dry_run,
+                    keep_removed=keep_removed,
+                    progress=progress,
+                )
+        except PublishError as exc:
+            click.echo(f"error: publishing to '{chosen.name}' failed: {exc}", err=True)
+            sys.exit(EXIT_CONTENT)
+    for line in format_plan(summary.plan):
+        click.echo(line)
+    plan = summary.plan
+    counts = (
+        f"{len(plan.uploads)} new, {len(plan.changes)} changed, {len(plan.deletions)} deleted, "
+        f"{plan.unchanged} unchanged"
+    )
+    if dry_run:
+        click.echo(f"Dry run for '{chosen.name}': {counts}; nothing was changed.")
+    else:
+        click.echo(
+            f"Published to '{chosen.name}': {counts}; {summary.files_sent} files "
+            f"({summary.bytes_sent:,} bytes) sent in {summary.seconds:.2f} s"
+        )
 
 
 @main.group()

@@ -61,7 +61,9 @@ class Builder:
 
     def __init__(self, options: BuildOptions, cache: ContentCache | None = None):
         self.options = options
-        self.cache = cache if cache is not None else load_cache(options.site_dir) if options.use_cache else ContentCache()
+        self.cache = (
+            cache if cache is not None else load_cache(options.site_dir) if options.use_cache else ContentCache()
+        )
 
     def load(self, report: Report) -> LoadedSite:
         """Config and content, validated; raises SiteError with every diagnostic when anything is wrong."""
@@ -131,7 +133,9 @@ class Builder:
                 progress(done, len(specs))
         return pages
 
-    def output_files(self, loaded: LoadedSite, specs: list[PageSpec], rendered: dict[str, bytes]) -> Iterator[OutputFile]:
+    def output_files(
+        self, loaded: LoadedSite, specs: list[PageSpec], rendered: dict[str, bytes]
+    ) -> Iterator[OutputFile]:
         for spec in specs:
             yield OutputFile(Urls.rel_path(spec.site_path), rendered.get(spec.site_path))
         for source, rel_path in [*static_files(self.options.site_dir), *content_assets(loaded)]:

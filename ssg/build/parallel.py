@@ -11,8 +11,8 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,7 @@ def render_one(spec: PageSpec) -> bytes | Diagnostic:
     """One page; a template's failure comes back as a diagnostic (the user's template, not our bug)."""
     try:
         return render_page(_WORKER["env"], _WORKER["site"], spec)
-    except Exception as exc:  # noqa: BLE001 - reported to the user with the template's file and line
+    except Exception as exc:
         return template_diagnostic(exc, _WORKER["site_dir"])
 
 

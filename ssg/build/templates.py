@@ -20,7 +20,13 @@ def template_diagnostic(exc: Exception, site_dir: Path) -> Diagnostic:
             if frame.filename.endswith((".html", ".xml", ".txt")):
                 filename, line = frame.filename, frame.lineno or 0
                 break
-    return Diagnostic(display_path(filename, site_dir), line, 0, Severity.ERROR, f"template error: {getattr(exc, 'message', None) or exc}")
+    return Diagnostic(
+        display_path(filename, site_dir),
+        line,
+        0,
+        Severity.ERROR,
+        f"template error: {getattr(exc, 'message', None) or exc}",
+    )
 
 
 def display_path(filename: str | None, site_dir: Path) -> str:

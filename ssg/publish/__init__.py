@@ -8,6 +8,7 @@ sends only what changed. Each target kind lives in its own module with the same 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from ssg.config import DirTarget, GitTarget, PublishTarget, S3Target
@@ -16,7 +17,7 @@ from ssg.publish.plan import Plan, Progress, PublishError, PublishSummary, forma
 from ssg.publish.rsync import RsyncPublisher
 from ssg.publish.s3 import S3Publisher
 
-__all__ = ["Plan", "PublishError", "PublishSummary", "format_plan", "publish"]
+__all__ = ["Plan", "PublishError", "PublishSummary", "format_plan", "publish", "resolve_paths"]
 
 
 def publish(
@@ -45,3 +46,20 @@ def publish(
         plan = publisher.plan()
         files_sent, bytes_sent = (0, 0) if dry_run else publisher.apply(plan, progress)
     return PublishSummary(plan, files_sent, bytes_sent, time.monotonic() - start, dry_run)
+
+
+def resolve_paths(target: PublishTarget, site_dir: Path) -> PublishTarget:
+    """A relative local path in site.toml (a git remote, a dir path) is relative to the site folder."""
+    if isinstance(target, GitTarget) and is_local_path(target.remote):
+        return replace(target, remote=str((site_dir / target.remote).resolve()))
+    if isinstance(target, DirTarget) and is_local_path(target.path):
+        return replace(target, path=str((site_dir / target.path).resolve()))
+    return target
+
+
+def is_local_path(location: str) -> bool:
+    """Not a URL (`https://`, `ssh://`) nor an scp-like `user@host:path`."""
+    if "://" in location:
+        return False
+    head = location.split("/", 1)[0]
+    return ":" not in head

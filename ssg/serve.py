@@ -1,0 +1,97 @@
+"""`ssg serve` (SPEC §8): build with drafts, serve the output with live reload, rebuild what changed.
+
+The Builder keeps its cache in memory between rebuilds, so an edit re-parses one file and re-renders only the
+pages whose inputs changed; the output is updated in place, file by file, and only when bytes changed. A
+failed build writes nothing: the last good pages stay served and the errors go to the terminal and browser.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ssg.build import Builder, BuildOptions
+from ssg.build.cache import CACHE_DIR, ContentCache
+from ssg.config import CONFIG_FILE, load_config
+from ssg.errors import Report, SiteError, format_diagnostic
+from ssg.livereload import BuildResult, LiveReloadServer, PortInUseError
+from ssg.output import OutputError
+
+PORT_TRIES = 10
+Log = Callable[[str], None]
+
+
+def preview_dir(site_dir: Path) -> Path:
+    """The preview's own output: drafts are built here, never into build/ (which may be published)."""
+    return site_dir / CACHE_DIR / "preview"
+
+
+def watched_paths(site_dir: Path) -> list[Path]:
+    """site.toml, content/ and templates/ (SPEC §8)."""
+    return [site_dir / CONFIG_FILE, site_dir / "content", site_dir / "templates"]
+
+
+class PreviewBuilder:
+    """The builder callable the live-reload server calls after each burst of changes."""
+
+    def __init__(self, options: BuildOptions, log: Log):
+        self.builder = Builder(options, cache=ContentCache())
+        self.log = log
+
+    def __call__(self, changed: frozenset[Path]) -> BuildResult:
+        started = time.perf_counter()
+        try:
+            result = self.builder.build(in_place=True)
+        except SiteError as exc:
+            text = "\n".join(format_diagnostic(d) for d in exc.report.sorted())
+            self.log(f"Build failed ({len(exc.report.errors)} errors); still serving the last good pages:\n{text}")
+            return BuildResult(ok=False, error=text)
+        except OutputError as exc:
+            self.log(f"error: {exc}")
+            return BuildResult(ok=False, error=f"error: {exc}")
+        for diagnostic in result.report.sorted():
+            self.log(format_diagnostic(diagnostic))
+        names = ", ".join(sorted(p.name for p in changed)[:3]) + (" ..." if len(changed) > 3 else "")
+        self.log(
+            f"{'Rebuilt after ' + names if changed else 'Built'}: {result.rendered} of {result.pages} pages rendered, "
+            f"{len(result.written.changed_paths)} files changed in {time.perf_counter() - started:.2f} s"
+        )
+        return BuildResult(ok=True, changed=result.written.changed_paths)
+
+
+def start_preview(
+    site_dir: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    drafts: bool = True,
+    output_dir: Path | None = None,
+    log: Log = print,
+) -> LiveReloadServer:
+    """Build once, then start serving and watching; returns the running server (stop() it when done)."""
+    output = output_dir or preview_dir(site_dir)
+    options = BuildOptions(site_dir=site_dir, output_dir=output, drafts=drafts, use_cache=False)
+    base_path = preview_base_path(site_dir)
+    builder = PreviewBuilder(options, log)
+    first = builder(frozenset())
+    output.mkdir(parents=True, exist_ok=True)  # even when the first build failed: serve the overlay
+    for candidate in range(port, port + PORT_TRIES) if port else [0]:
+        server = LiveReloadServer(
+            root=output, builder=builder, watch=watched_paths(site_dir), host=host, port=candidate, base_path=base_path
+        )
+        try:
+            server.start()
+        except PortInUseError:
+            log(f"Port {candidate} is in use, trying {candidate + 1}")
+            continue
+        break
+    else:
+        raise PortInUseError(f"ports {port} to {port + PORT_TRIES - 1} on {host} are all in use; pass --port")
+    server.apply_result(first)
+    return server
+
+
+def preview_base_path(site_dir: Path) -> str:
+    """The base_url's path prefix (SPEC §8: the preview serves under it); '/' when site.toml is unreadable."""
+    config = load_config(site_dir, Report())
+    return config.base_path if config else "/"
