@@ -1,0 +1,207 @@
+"""Incremental, cached and parallel builds give exactly what a clean one-process build gives (SPEC §6-§8).
+
+A seeded sequence of edits (bodies, titles, names, profiles, templates, site.toml, deletions, renames, new
+files) is applied to a site; after each edit the long-lived Builder (as `ssg serve` uses it, output updated
+in place) must produce byte-identical output to a fresh cold build of the same files.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ssg.build import Builder, BuildOptions
+from ssg.build.cache import cache_file
+from ssg.errors import Report
+from tests.conftest import copy_example_site
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def clean_build(site: Path, output: Path, jobs: int = 1) -> dict[str, bytes]:
+    shutil.rmtree(output, ignore_errors=True)
+    Builder(BuildOptions(site_dir=site, output_dir=output, drafts=True, jobs=jobs, use_cache=False)).build()
+    return snapshot(output)
+
+
+def assert_same(actual: dict[str, bytes], expected: dict[str, bytes], after: str) -> None:
+    missing = sorted(set(expected) - set(actual))
+    extra = sorted(set(actual) - set(expected))
+    differ = sorted(k for k in set(actual) & set(expected) if actual[k] != expected[k])
+    assert not (missing or extra or differ), (
+        f"after {after}: missing {missing[:5]}, stale {extra[:5]}, differ {differ[:5]}"
+    )
+
+
+# --- edits: each takes the site folder and a Random, changes files, and says what it did --------------------
+
+
+def articles(site: Path) -> list[Path]:
+    return sorted((site / "content" / "articles").rglob("*.md"))
+
+
+def edit_body(site: Path, rng: random.Random) -> str:
+    path = rng.choice(articles(site))
+    path.write_text(path.read_text() + f"\nA new closing paragraph number {rng.randrange(10**6)}.\n")
+    return f"body of {path.name}"
+
+
+def edit_title(site: Path, rng: random.Random) -> str:
+    path = rng.choice(articles(site))
+    text = re.sub(
+        r"^title: (.*)$",
+        lambda m: f"title: {m.group(1)} (updated {rng.randrange(99)})",
+        path.read_text(),
+        count=1,
+        flags=re.M,
+    )
+    path.write_text(text)
+    return f"title of {path.name}"
+
+
+def edit_profile(site: Path, rng: random.Random) -> str:
+    profiles = sorted((site / "content" / "actors").glob("*.md"))
+    path = rng.choice(profiles)
+    text = path.read_text()
+    text = re.sub(r"^name: (.*)$", lambda m: f"name: {m.group(1).strip(chr(34))} Jr", text, count=1, flags=re.M)
+    path.write_text(text + "\nAnother line of biography.\n")
+    return f"profile {path.name}"
+
+
+def delete_article(site: Path, rng: random.Random) -> str:
+    candidates = [p for p in articles(site) if p.name != "index.md"]
+    if len(candidates) < 3:
+        return "nothing (too few articles to delete)"
+    path = rng.choice(candidates)
+    path.unlink()
+    return f"deleted {path.name}"
+
+
+def rename_article(site: Path, rng: random.Random) -> str:
+    candidates = [p for p in articles(site) if p.name != "index.md" and "slug:" not in p.read_text()]
+    if not candidates:
+        return "nothing (no article to rename)"
+    path = rng.choice(candidates)
+    path.rename(path.with_name(f"renamed-{rng.randrange(10**6)}.md"))
+    return f"renamed {path.name}"
+
+
+def add_article(site: Path, rng: random.Random) -> str:
+    number = rng.randrange(10**6)
+    path = site / "content" / "articles" / f"new-{number}.md"
+    path.write_text(
+        f"---\ntitle: New article {number}\ndate: 2031-01-{rng.randint(1, 28):02d}\ntags: [fresh, t{number % 3}]\n"
+        "people:\n  vera-lind: {name: Vera Lind, role: Harbour master of Eastport, aliases: [Lind]}\n"
+        "claims:\n  - id: harbour-open\n    by: vera-lind\n    quote: The harbour stays open all winter.\n"
+        "    verdict: unverified\n---\n"
+        '"The harbour stays open all winter," Vera Lind said. Lind repeated it twice.\n'
+    )
+    return f"added {path.name}"
+
+
+def edit_template(site: Path, rng: random.Random) -> str:
+    folder = site / "templates"
+    folder.mkdir(exist_ok=True)
+    path = folder / "page.html"
+    path.write_text(
+        '{% extends "base.html" %}\n{% block main %}<article class="page"><h1>{{ page.title }}</h1>'
+        f"<p>Edition {rng.randrange(1000)}</p>{{{{ page.body_html | safe }}}}</article>{{% endblock %}}\n"
+    )
+    return "templates/page.html"
+
+
+def edit_css(site: Path, rng: random.Random) -> str:
+    path = site / "templates" / "static" / "extra.css"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"body {{ margin: {rng.randrange(20)}px; }}\n")
+    return "templates/static/extra.css"
+
+
+def edit_config(site: Path, rng: random.Random) -> str:
+    path = site / "site.toml"
+    text = re.sub(
+        r'^description = ".*"$', f'description = "Edition {rng.randrange(1000)}"', path.read_text(), count=1, flags=re.M
+    )
+    path.write_text(text)
+    return "site.toml description"
+
+
+def add_page(site: Path, rng: random.Random) -> str:
+    path = site / "content" / "pages" / f"notes-{rng.randrange(100)}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\ntitle: Notes {rng.randrange(100)}\n---\nSome notes.\n")
+    return f"page {path.name}"
+
+
+EDITS = [edit_body, edit_title, edit_profile, delete_article, rename_article, add_article, edit_template, edit_css]
+EDITS += [edit_config, add_page]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_any_sequence_of_edits_builds_what_a_clean_build_builds(corpus_100: Path, tmp_path: Path, seed: int) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(corpus_100, site)
+    rng = random.Random(seed)
+    live = tmp_path / "live"
+    builder = Builder(BuildOptions(site_dir=site, output_dir=live, drafts=True, jobs=1, use_cache=False))
+    builder.build(in_place=True)
+    for step in range(12):
+        did = rng.choice(EDITS)(site, rng)
+        result = builder.build(in_place=True)
+        assert_same(snapshot(live), clean_build(site, tmp_path / "clean"), f"step {step}: {did}")
+        assert result.rendered < result.pages or did.startswith(
+            ("templates/", "site.toml", "page ")
+        )  # in every page, did
+
+
+def test_one_article_edit_renders_only_what_shows_it(corpus_100: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(corpus_100, site)
+    builder = Builder(BuildOptions(site_dir=site, output_dir=tmp_path / "out", jobs=1, use_cache=False))
+    first = builder.build(in_place=True)
+    path = articles(site)[0]
+    path.write_text(path.read_text() + "\nOne more sentence.\n")
+    second = builder.build(in_place=True)
+    article = next(a for a in builder.load(Report()).site.articles if a.key.endswith(path.name))
+    # the article, its actors' pages and feeds, and pages that list every article; not the whole site
+    assert second.rendered <= 1 + 2 * len(article.actor_ids) + 20, second.rendered
+    assert second.rendered < first.pages / 3
+    changed = set(second.written.changed_paths)
+    assert any(p.endswith(f"{article.slug}/index.html") for p in changed)
+    untouched_actor = next(a for a in builder.load(Report()).site.actors.values() if a.id not in article.actor_ids)
+    assert f"actors/{untouched_actor.id}/index.html" not in changed
+
+
+def test_cached_and_parallel_builds_equal_a_clean_single_process_build(corpus_100: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(corpus_100, site)
+    expected = clean_build(site, tmp_path / "clean", jobs=1)
+    assert_same(clean_build(site, tmp_path / "parallel", jobs=2), expected, "a parallel build")
+    options = BuildOptions(site_dir=site, output_dir=tmp_path / "cached", jobs=2, drafts=True)
+    Builder(options).build()  # writes .ssg-cache/
+    assert cache_file(site).is_file()
+    warm = Builder(options).build()  # a new process would load the same file
+    assert warm.rendered == 0
+    assert_same(snapshot(tmp_path / "cached"), expected, "a warm build")
+    edit_body(site, random.Random(5))
+    Builder(options).build()
+    assert_same(snapshot(tmp_path / "cached"), clean_build(site, tmp_path / "clean2"), "a warm build after an edit")
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "empty"])
+def test_a_damaged_cache_is_ignored_not_trusted(tmp_path: Path, damage: str) -> None:
+    site = copy_example_site(tmp_path / "site")
+    options = BuildOptions(site_dir=site, output_dir=tmp_path / "out", jobs=1)
+    Builder(options).build()
+    path = cache_file(site)
+    data = path.read_bytes()
+    path.write_bytes({"truncate": data[: len(data) // 2], "garbage": data[:40] + b"\x00" * 500, "empty": b""}[damage])
+    result = Builder(options).build()
+    assert result.rendered == result.pages  # nothing was taken from the damaged file
+    assert_same(snapshot(tmp_path / "out"), clean_build(site, tmp_path / "clean"), f"a {damage} cache")
