@@ -11,9 +11,7 @@ from copy_builder import CopyBuilder  # beside this file; pytest puts its folder
 from ssg.livereload import LiveReloadServer
 
 CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="browser tests need Debian chromium at /usr/bin/chromium"
-)
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="browser tests need Debian chromium at /usr/bin/chromium")
 TIMEOUT = 10_000  # ms: a bound on a real condition, not a sleep
 
 PAGE = """<!doctype html>
@@ -106,9 +104,7 @@ def test_a_failed_build_shows_the_overlay_until_a_good_build(
     (project.src / "index.html").write_text(PAGE.format(title="BROKEN"))
     overlay = page.locator("#ssg-error-overlay")
     expect(overlay).to_be_visible(timeout=TIMEOUT)
-    expect(overlay.locator(".ssg-error-line")).to_have_text(
-        ["src/index.html:4:16: error: broken marker <b>here</b>"]
-    )
+    expect(overlay.locator(".ssg-error-line")).to_have_text(["src/index.html:4:16: error: broken marker <b>here</b>"])
     assert overlay.locator("b").count() == 0  # error text is text, never markup
     assert (project.out / "index.html").read_bytes() == served_before  # last good page still served
 

@@ -81,9 +81,7 @@ def test_editor_noise_is_ignored(path: str) -> None:
     assert is_ignored(path)
 
 
-@pytest.mark.parametrize(
-    "path", ["/s/content/post.md", "/s/site.toml", "/s/templates/base.html", "/s/4913.md"]
-)
+@pytest.mark.parametrize("path", ["/s/content/post.md", "/s/site.toml", "/s/templates/base.html", "/s/4913.md"])
 def test_sources_are_not_ignored(path: str) -> None:
     assert not is_ignored(path)
 
@@ -155,9 +153,7 @@ def test_content_type(name: str, ctype: str) -> None:
     assert content_type(Path(name)) == ctype
 
 
-@pytest.mark.parametrize(
-    ("given", "base"), [("", "/"), ("/", "/"), ("monitor", "/monitor/"), ("/a/b/", "/a/b/")]
-)
+@pytest.mark.parametrize(("given", "base"), [("", "/"), ("/", "/"), ("monitor", "/monitor/"), ("/a/b/", "/a/b/")])
 def test_normalize_base_path(given: str, base: str) -> None:
     assert normalize_base_path(given) == base
 

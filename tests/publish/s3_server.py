@@ -61,9 +61,7 @@ class MotoServer:
     def recorded(self) -> list[tuple[str, str]]:
         """(method, path) of every request since start_recording; stops recording."""
         self._api("stop-recording")
-        with urllib.request.urlopen(
-            f"{self.url}/moto-api/recorder/download-recording", timeout=10
-        ) as response:
+        with urllib.request.urlopen(f"{self.url}/moto-api/recorder/download-recording", timeout=10) as response:
             lines = response.read().decode("utf-8").splitlines()
         return [(e["method"], urllib.parse.urlsplit(e["url"]).path) for e in map(json.loads, lines)]
 

@@ -71,9 +71,7 @@ def test_first_publish_uploads_every_file_with_its_headers(output_dir, moto, buc
     client(moto.url).put_object(Bucket=bucket, Key="elsewhere/keep.txt", Body=b"not ours")
     progress: list[tuple[int, int]] = []
 
-    summary = publish(
-        target_for(bucket, moto.url, "site/"), output_dir, progress=lambda *s: progress.append(s)
-    )
+    summary = publish(target_for(bucket, moto.url, "site/"), output_dir, progress=lambda *s: progress.append(s))
 
     assert objects(moto.url, bucket) == {
         "elsewhere/keep.txt": b"not ours",
