@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
 
 from ssg.errors import Diagnostic
 from ssg.markdown.annotate import annotate_plugin
@@ -29,8 +30,9 @@ class RenderedBody:
 
 
 def create_markdown(raw_html: bool = False) -> MarkdownIt:
-    """CommonMark, raw HTML escaped unless the site trusts it (SPEC §2 raw_html), with the annotation plugin."""
-    return MarkdownIt("commonmark", {"html": raw_html}).use(annotate_plugin)
+    """CommonMark, raw HTML escaped unless the site trusts it (SPEC §2 raw_html), with footnotes (`[^1]`: sources
+    are cited so; no CommonMark example renders differently with them) and the annotation plugin."""
+    return MarkdownIt("commonmark", {"html": raw_html}).use(footnote_plugin).use(annotate_plugin)
 
 
 def render_body(md: MarkdownIt, text: str, context: BodyContext) -> RenderedBody:
