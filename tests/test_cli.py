@@ -101,6 +101,23 @@ def test_base_url_option_moves_every_link_under_the_new_prefix(example_site: Pat
     assert "https://staging.example.net/preview/articles/lukashenko-peace-talks/" in feed
 
 
+def test_a_folder_without_site_toml_is_bad_usage(tmp_path: Path) -> None:
+    for command in ("build", "check"):
+        result = run_ssg(command, "--site", str(tmp_path))
+        assert result.returncode == 2, result.stderr
+        assert "site.toml" in result.stderr
+
+
+def test_a_rebuild_of_unchanged_input_renders_and_writes_nothing(example_site: Path) -> None:
+    assert run_ssg("build", "--site", str(example_site)).returncode == 0
+    page = example_site / "build/articles/lukashenko-peace-talks/index.html"
+    before = page.stat().st_mtime_ns
+    again = run_ssg("build", "--site", str(example_site))
+    assert again.returncode == 0, again.stderr
+    assert "(0 rendered; files: 0 written, 0 removed," in again.stdout
+    assert page.stat().st_mtime_ns == before
+
+
 def test_check_on_the_example_site_succeeds_and_writes_nothing(example_site: Path) -> None:
     result = run_ssg("check", "--site", str(example_site))
     assert result.returncode == 0, result.stderr

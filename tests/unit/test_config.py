@@ -224,6 +224,27 @@ def test_a_config_with_a_bad_verdict_is_not_returned(tmp_path: Path) -> None:
     assert config is None
 
 
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [("title = 5", "'site.title' must be a string"), ("language = []", "'site.language' must be a string")],
+)
+def test_wrong_type_in_site_is_reported_at_its_line(tmp_path: Path, line: str, message: str) -> None:
+    text = '[site]\nbase_url = "https://example.org/"\n' + line + "\n"
+    if not line.startswith("title"):
+        text += 'title = "T"\n'
+    _, report = load(tmp_path, text)
+    assert (3, message) in [(d.line, d.message) for d in report.errors]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: ConfigReader.read says \"missing required key 'site.title'\" when the title is there but not a string",
+)
+def test_a_title_of_the_wrong_type_is_not_called_missing(tmp_path: Path) -> None:
+    _, report = load(tmp_path, '[site]\ntitle = 5\nbase_url = "https://example.org/"\n')
+    assert [(d.line, d.message) for d in report.errors] == [(2, "'site.title' must be a string")]
+
+
 def test_bad_autolink_value_suggests_the_closest_mode(tmp_path: Path) -> None:
     text = MINIMAL + '[build]\nautolink = "frist"\n'
     _, report = load(tmp_path, text)
