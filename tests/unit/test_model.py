@@ -195,6 +195,15 @@ def test_unknown_verdict_lists_the_verdicts_and_suggests_one() -> None:
     assert errors(report) == [(9, 14, "unknown verdict 'flase' (the verdicts are true, false, unverified)", "false")]
 
 
+@pytest.mark.parametrize(("written", "verdict_id"), [("true", "true"), ("false", "false"), ('"false"', "false")])
+def test_verdict_ids_are_strings_even_when_yaml_reads_a_boolean(written: str, verdict_id: str) -> None:
+    text = "---\ntitle: T\ndate: 2025-01-01\npeople: {putin: Vladimir Putin}\nclaims:\n"
+    text += f"  - id: c\n    by: putin\n    about: putin\n    text: x\n    verdict: {written}\n---\n"
+    [claim] = valid_article(text).claims
+    assert claim.verdict_id == verdict_id
+    assert claim.about_ids == ("putin",)  # a single id is a list of one
+
+
 def test_invalid_claim_id_is_an_error() -> None:
     text = "---\ntitle: T\ndate: 2025-01-01\npeople: {putin: Vladimir Putin}\nclaims:\n"
     text += "  - {id: Not_OK, by: putin, text: x}\n---\n"
