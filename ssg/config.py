@@ -199,15 +199,16 @@ class ConfigReader:
         return good
 
     def read(self, data: dict[str, Any]) -> SiteConfig | None:
+        errors_before = len(self.report.errors)
         for key in data:
             if key not in TOP_KEYS:
                 self.error((key,), f"unknown key '{key}'", did_you_mean(key, TOP_KEYS))
         site = self.table(data.get("site", {}), ("site",), SITE_KEYS)
         build = self.table(data.get("build", {}), ("build",), BUILD_KEYS)
-        errors_before = len(self.report.errors)
-        if "title" not in site:
+        given = data.get("site", {}) if isinstance(data.get("site", {}), dict) else {}
+        if "title" not in given:
             self.error(("site",), "missing required key 'site.title'")
-        base_url = self.base_url(site.get("base_url"))
+        base_url = self.base_url(site.get("base_url"), "base_url" in given)
         self.check_build(build)
         verdicts = self.verdicts(data.get("verdicts", []))
         publish = self.publish(data.get("publish", {}))
@@ -220,9 +221,10 @@ class ConfigReader:
             publish=publish,
         )
 
-    def base_url(self, value: str | None) -> str | None:
+    def base_url(self, value: str | None, given: bool) -> str | None:
         if value is None:
-            self.error(("site",), "missing required key 'site.base_url'")
+            if not given:  # given but not a string: reported by table() already
+                self.error(("site",), "missing required key 'site.base_url'")
             return None
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:

@@ -38,8 +38,8 @@ class Diagnostic:
     @property
     def place(self) -> str:
         if not self.line:
-            return self.path
-        return f"{self.path}:{self.line}:{self.col}" if self.col else f"{self.path}:{self.line}"
+            return self.path  # the whole file (unreadable, or in no place the SPEC gives meaning to)
+        return f"{self.path}:{self.line}:{self.col or 1}"  # a whole line: its first column
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.col, self.message)

@@ -40,8 +40,8 @@ people:                 # the actors of this article, by id:  id: {{name: ..., r
   # example-id: {{name: Example Name, role: Example role}}
 claims: []              # - id: ..., by: <actor id>, quote: <verbatim words> (or text: <paraphrase>)
 ---
-Write the article here. Mention an actor with [their name](@actor-id); mark a claim with
-[the words](claim:claim-id).
+Write the article here. Mention an actor with `[their name](@actor-id)`; mark where a claim is made with
+`[the words](claim:claim-id)`. A claim's quote found in the text is marked by itself.
 """
     return [write_new(site_dir / "content" / "articles" / f"{slug}.md", text)]
 
@@ -99,7 +99,7 @@ people:
 claims:
   - id: bridge-by-spring
     by: ada-quill
-    quote: The bridge will be open to traffic by the first day of spring.
+    quote: The bridge will be open to traffic by the first day of spring
     verdict: unverified
     review: The council has not yet approved the budget.
   - id: budget-doubled

@@ -74,7 +74,8 @@ def start_preview(
     base_path = preview_base_path(site_dir)
     builder = PreviewBuilder(options, log)
     first = builder(frozenset())
-    output.mkdir(parents=True, exist_ok=True)  # even when the first build failed: serve the overlay
+    if not first.ok:
+        write_placeholder(output)
     for candidate in range(port, port + PORT_TRIES) if port else [0]:
         server = LiveReloadServer(
             root=output, builder=builder, watch=watched_paths(site_dir), host=host, port=candidate, base_path=base_path
@@ -89,6 +90,23 @@ def start_preview(
         raise PortInUseError(f"ports {port} to {port + PORT_TRIES - 1} on {host} are all in use; pass --port")
     server.apply_result(first)
     return server
+
+
+PLACEHOLDER = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Build failed</title></head>
+<body><main><h1>The site does not build yet</h1>
+<p>The errors are shown above and in the terminal. Fix them and save: this page reloads by itself.</p></main></body>
+</html>
+"""
+
+
+def write_placeholder(output: Path) -> None:
+    """When even the first build fails there are no pages to show the error over: serve a placeholder (the
+    live-reload script is injected into it as into every page) until the first good build replaces it."""
+    output.mkdir(parents=True, exist_ok=True)
+    for name in ("index.html", "404.html"):
+        if not (output / name).exists():
+            (output / name).write_text(PLACEHOLDER, encoding="utf-8")
 
 
 def preview_base_path(site_dir: Path) -> str:

@@ -134,11 +134,11 @@ class _Converter:
         return self.scalar(node)
 
     def scalar(self, node: yaml.Node) -> Any:
+        if node.tag == "tag:yaml.org,2002:str":
+            return node.value  # most values: no constructor needed
         try:
             return self.constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError) as exc:  # e.g. a date like 2025-02-30
-            pos = _pos(node, self.first_line)
-            self.report.error(self.rel_path, pos.line, pos.col, f"invalid value '{node.value}': {exc}")
+        except (yaml.YAMLError, ValueError):  # e.g. a date like 2025-02-30: kept as text, the field's check reports it
             return node.value
 
     def mapping(self, node: yaml.MappingNode) -> YamlMap:
@@ -185,7 +185,9 @@ class ContentFiles:
 
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
-IGNORED_NAMES = (".DS_Store", "Thumbs.db")
+IGNORED_NAMES = (".DS_Store", "Thumbs.db", ".gitignore", ".gitkeep")
+DOT_FOLDERS_KEPT = (".well-known",)  # other dot-folders (.git, .obsidian) are tools' files, not content
+EDITOR_NOISE = (".swp", ".swo", ".swx", ".tmp", "~")  # swap and temporary files of editors, never content
 
 
 def discover_content(site_dir: Path) -> ContentFiles:
@@ -197,7 +199,14 @@ def discover_content(site_dir: Path) -> ContentFiles:
     for path in sorted(content.rglob("*")):
         rel_path = path.relative_to(site_dir).as_posix()
         parts = path.relative_to(content).parts
-        if not path.is_file() or any(p.startswith(".") for p in parts) or path.name in IGNORED_NAMES:
+        if (
+            not path.is_file()
+            or any(p.startswith(".") and p not in DOT_FOLDERS_KEPT for p in parts[:-1])
+            or (path.name.startswith(".") and path.suffix.lower() in MARKDOWN_SUFFIXES)
+            or path.name in IGNORED_NAMES
+            or path.name.endswith(EDITOR_NOISE)
+            or path.name.startswith(".#")
+        ):
             continue
         if path.suffix.lower() not in MARKDOWN_SUFFIXES:
             found["assets"].append((path, rel_path))

@@ -14,7 +14,10 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
-SLUG_FOLD = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ı": "i", "đ": "d", "æ": "ae", "ß": "ss"})
+SLUG_FOLD = str.maketrans(
+    {"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ı": "i", "đ": "d", "Đ": "D", "ß": "ss"}
+    | {"æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D"}
+)
 
 
 def slugify(text: str) -> str:

@@ -171,11 +171,6 @@ def test_new_article_refuses_to_overwrite(example_site: Path) -> None:
     assert path.read_text(encoding="utf-8").endswith("My edits.\n")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: scaffold.new_article's body holds [their name](@actor-id) and [the words](claim:claim-id), "
-    "which are unknown ids, so the new draft does not build",
-)
 def test_new_article_builds_as_a_draft(example_site: Path, tmp_path: Path) -> None:
     assert run_ssg("new", "article", "Fresh Story", "--site", str(example_site)).returncode == 0
     out = tmp_path / "out"
@@ -230,11 +225,6 @@ def test_init_makes_a_site_that_builds_and_checks(tmp_path: Path) -> None:
     assert checked.returncode == 0, checked.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: scaffold.EXAMPLE_ARTICLE quotes '...first day of spring.' but its body says '...spring,' so a new "
-    "site warns that the quote is not found and `ssg check --strict` fails",
-)
 def test_a_new_site_has_no_warnings(tmp_path: Path) -> None:
     site = tmp_path / "site"
     assert run_ssg("init", str(site)).returncode == 0

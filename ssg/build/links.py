@@ -37,16 +37,17 @@ def asset_paths(site_dir: Path, loaded: LoadedSite) -> set[str]:
 
 
 def check_links(loaded: LoadedSite, existing: set[str], report: Report, strict: bool) -> None:
-    """SPEC §4: every internal link in a body must lead to a page or file of the site (`ssg check`: errors)."""
+    """SPEC §4: every internal link in a body must lead to a page or file of the site (`ssg check`: errors).
+
+    Links are as the author wrote them: root-relative ones are relative to the site (SPEC §4), others to the page.
+    """
     urls = loaded.site.urls
     for key, page_path, href, line, col in loaded.links:
-        url_path = resolve_link(href, urls.url(page_path))
-        if url_path is None:
+        site_path = resolve_link(href, page_path)
+        if site_path is None:
             continue
-        site_path = urls.site_path_of_url(url_path)
-        if site_path is not None:
-            folder = site_path.removesuffix("index.html")
-            if site_path in existing or folder in existing or site_path + "/" in existing:
-                continue
-        message = f"broken link '{href}': no page at {url_path}"
+        folder = site_path.removesuffix("index.html")
+        if site_path in existing or folder in existing or site_path + "/" in existing:
+            continue
+        message = f"broken link '{href}': no page at {urls.url(site_path)}"
         (report.error if strict else report.warning)(key, line, col, message)

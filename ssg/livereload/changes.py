@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -13,6 +14,7 @@ ReloadKind = Literal["css", "reload"]
 IGNORED_NAMES = frozenset({"4913", ".DS_Store", "Thumbs.db"})
 IGNORED_SUFFIXES = (".swp", ".swo", ".swx", ".tmp", "~")
 IGNORED_PREFIXES = (".#",)
+SED_TEMPORARY = re.compile(r"sed[A-Za-z0-9]{6}")
 IGNORED_FOLDERS = frozenset({".git", ".hg", ".svn", "__pycache__", ".pytest_cache"})
 
 
@@ -44,5 +46,7 @@ def is_ignored(path: str) -> bool:
     if name in IGNORED_NAMES or name.endswith(IGNORED_SUFFIXES) or name.startswith(IGNORED_PREFIXES):
         return True
     if name.startswith("#") and name.endswith("#"):  # emacs auto-save
+        return True
+    if SED_TEMPORARY.fullmatch(name):  # `sed -i` writes sedXXXXXX, then renames it over the file
         return True
     return any(part in IGNORED_FOLDERS for part in parts[:-1])

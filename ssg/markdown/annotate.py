@@ -6,6 +6,8 @@ sit inside claim spans but never inside links, code or headings.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
@@ -42,47 +44,48 @@ def explicit_annotations(inline: Token, body: BodyState) -> None:
     """`[text](@id)` -> a mention; `[text](claim:id)` -> a claim span; unknown ids are diagnostics."""
     children = inline.children or []
     drop: set[int] = set()
+    seen: Counter[str] = Counter()  # how often each target occurred before in this block: to find its column
     for index, token in enumerate(children):
         if token.type != "link_open" or token.markup in ("autolink", "linkify"):
             continue
         href = str(token.attrs.get("href", ""))
         close = next(i for i in range(index + 1, len(children)) if children[i].type == "link_close")
+        occurrence = seen[href]
+        seen[href] += 1
         if href.startswith(MENTION_PREFIX):
-            if not mention(token, href[len(MENTION_PREFIX) :], inline, body):
+            if not mention(token, href[len(MENTION_PREFIX) :], inline, body, occurrence):
                 drop.update((index, close))
-        elif href.startswith(CLAIM_PREFIX):
-            if claim_span(token, children[close], href[len(CLAIM_PREFIX) :], inline, body):
-                continue
+        elif href.startswith(CLAIM_PREFIX) and not claim_span(
+            token, children[close], href[len(CLAIM_PREFIX) :], inline, body, occurrence
+        ):
             drop.update((index, close))
     if drop:
         inline.children = [t for i, t in enumerate(children) if i not in drop]
 
 
-def mention(token: Token, actor_id: str, inline: Token, body: BodyState) -> bool:
+def id_place(body: BodyState, inline: Token, href: str, prefix: str, occurrence: int) -> tuple[int, int]:
+    """Where the id of a link target stands (its first character), for diagnostics."""
+    line, col = body.locate(inline.map, href, occurrence)
+    return line, col + len(prefix) if col else 0
+
+
+def mention(token: Token, actor_id: str, inline: Token, body: BodyState, occurrence: int) -> bool:
     if not body.context.knows_actor(actor_id):
-        line, col = body.locate(inline.map, f"({MENTION_PREFIX}{actor_id}")
-        known = body.context.known_actors()
-        body.error(line, col + 2 if col else 0, f"unknown actor '{actor_id}'", known, actor_id)
+        line, col = id_place(body, inline, MENTION_PREFIX + actor_id, MENTION_PREFIX, occurrence)
+        body.error(line, col, f"unknown actor '{actor_id}'", body.context.known_actors(), actor_id)
         return False
     token.attrs = mention_attrs(body.context, actor_id)
     return True
 
 
-def claim_span(opening: Token, closing: Token, claim_id: str, inline: Token, body: BodyState) -> bool:
+def claim_span(opening: Token, closing: Token, claim_id: str, inline: Token, body: BodyState, occurrence: int) -> bool:
     claims = body.context.claims
-    if claim_id not in claims:
-        line, col = body.locate(inline.map, f"({CLAIM_PREFIX}{claim_id}")
-        body.error(
-            line,
-            col + 1 + len(CLAIM_PREFIX) if col else 0,
-            f"unknown claim '{claim_id}'",
-            sorted(claims),
-            claim_id,
-        )
-        return False
-    if claim_id in body.marked_claims:
-        line, col = body.locate(inline.map, f"({CLAIM_PREFIX}{claim_id}")
-        body.error(line, col + 1 + len(CLAIM_PREFIX) if col else 0, f"claim '{claim_id}' is marked twice in the body")
+    if claim_id not in claims or claim_id in body.marked_claims:
+        line, col = id_place(body, inline, CLAIM_PREFIX + claim_id, CLAIM_PREFIX, occurrence)
+        if claim_id not in claims:
+            body.error(line, col, f"unknown claim '{claim_id}'", sorted(claims), claim_id)
+        else:
+            body.error(line, col, f"claim '{claim_id}' is marked twice in the body")
         return False
     body.marked_claims.add(claim_id)
     for token, nesting in ((opening, 1), (closing, -1)):
@@ -95,7 +98,8 @@ def claim_span(opening: Token, closing: Token, claim_id: str, inline: Token, bod
 
 
 def record_links(inline: Token, body: BodyState) -> None:
-    """Root-relative links get the base path (SPEC §4); every internal link is kept for `ssg check`."""
+    """Root-relative links get the base path (SPEC §4); every internal link is kept for `ssg check`, as written."""
+    seen: Counter[str] = Counter()
     for token in walk(inline.children or []):
         attr = "href" if token.type == "link_open" else "src" if token.type == "image" else None
         if attr is None or token.attrs.get("data-actor"):
@@ -105,8 +109,9 @@ def record_links(inline: Token, body: BodyState) -> None:
             continue
         if target.startswith("/"):
             token.attrs[attr] = body.context.base_path + target[1:]
-        line, col = body.locate(inline.map, target)
-        body.links.append((str(token.attrs[attr]), line, col))
+        line, col = body.locate(inline.map, target, seen[target])
+        seen[target] += 1
+        body.links.append((target, line, col))
 
 
 def walk(tokens: list[Token]):

@@ -48,19 +48,17 @@ class BodyState:
         self.marked_claims: set[str] = set()
         self.links: list[tuple[str, int, int]] = []
         self.diagnostics: list[Diagnostic] = []
-        self._cursor: dict[tuple[int, str], int] = {}
 
-    def locate(self, block_map: list[int] | None, needle: str) -> tuple[int, int]:
-        """The file line and column of `needle` inside a block (the next occurrence each time it is asked)."""
+    def locate(self, block_map: list[int] | None, target: str, occurrence: int = 0) -> tuple[int, int]:
+        """The file line and column of the `occurrence`-th link target `(target` inside a block; column 0 when
+        it cannot be found (a reference-style link, say)."""
         start, end = block_map if block_map else (0, len(self.source_lines))
-        key = (start, needle)
-        skip = self._cursor.get(key, 0)
-        self._cursor[key] = skip + 1
+        pattern = re.compile(r"\(\s*<?" + re.escape(target) + r"(?=[>)\s])")
         seen = 0
         for number in range(start, min(end, len(self.source_lines))):
-            for match in re.finditer(re.escape(needle), self.source_lines[number]):
-                if seen == skip:
-                    return number + self.context.body_line, match.start() + 1
+            for match in pattern.finditer(self.source_lines[number]):
+                if seen == occurrence:
+                    return number + self.context.body_line, match.end() - len(target) + 1
                 seen += 1
         return start + self.context.body_line, 0
 

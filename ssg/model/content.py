@@ -160,8 +160,11 @@ def parse_article(
     tags = tuple(slugify(tag) or tag for tag in check.strings(meta, "tags"))
     people = parse_people(check, meta, profile_ids)
     declared = {entry.id for entry in people} | profile_ids
-    if title is None or date is None:
-        return None
+    complete = title is not None and date is not None
+    # without a title or date the article is not built, but its claims and body are still checked (SPEC §7:
+    # every error in one run); the stand-ins below never reach the output
+    title = title or ""
+    date = date or dt.date(1970, 1, 1)
     path = urls.article_path(slug, date)
     claims = parse_claims(check, meta, config, declared, doc.rel_path, title, path, date)
     return Article(
@@ -180,6 +183,7 @@ def parse_article(
         body_line=doc.body_line,
         path=path,
         bundle_dir=posixpath.dirname(doc.rel_path) if doc.rel_path.endswith("/index.md") else None,
+        complete=complete,
     )
 
 

@@ -110,7 +110,7 @@ def resolve_asset(ref: str, base_dir: str) -> str:
 def check_paths(articles: Sequence[Article], pages: Sequence[Page], report: Report) -> None:
     """Two sources must not claim one URL, nor a URL the site generates itself."""
     owners: dict[str, str] = {}
-    for item in [*articles, *pages]:
+    for item in [*(a for a in articles if a.complete), *pages]:
         path = item.path
         reserved = next((r for r in RESERVED_PATHS if path == r or path.startswith(r)), None)
         if reserved is not None or path == "/":

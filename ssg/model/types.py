@@ -106,6 +106,7 @@ class Article:
     marked_claims: frozenset[str] = frozenset()  # claim ids marked in the body
     actor_ids: tuple[str, ...] = ()  # appearances: declared, then mentioned
     fingerprint: str = ""  # digest of everything the article's own data came from (incremental builds)
+    complete: bool = True  # False when title or date is missing: checked for errors, never built
 
     @property
     def sort_key(self) -> tuple[str, str]:

@@ -210,3 +210,19 @@ def test_the_preview_binds_loopback_only(server: ServeProcess) -> None:
         if state == "0A" and int(port, 16) == server.port:  # 0A: LISTEN
             listening.append(socket.inet_ntoa(bytes.fromhex(address)[::-1]))
     assert listening == ["127.0.0.1"]
+
+
+def test_when_even_the_first_build_fails_the_browser_shows_the_error_and_recovers(site: Path, page) -> None:
+    path = site / ARTICLE
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("by: peskov", "by: peskvo", 1), encoding="utf-8")
+    serve = ServeProcess(site)
+    try:
+        page.goto(serve.url)
+        overlay = page.locator("#ssg-error-overlay")
+        expect(overlay).to_contain_text("unknown actor 'peskvo'", timeout=15_000)
+        path.write_text(good, encoding="utf-8")
+        expect(overlay).to_have_count(0, timeout=15_000)
+        expect(page.locator("main")).to_contain_text("Lukashenko Offers to Host", timeout=15_000)
+    finally:
+        serve.stop()

@@ -204,10 +204,6 @@ def test_missing_title_and_base_url_point_at_the_site_table(tmp_path: Path) -> N
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: ConfigReader.read counts errors only after checking [site]/[build]: their errors still give a config",
-)
 @pytest.mark.parametrize(
     "extra",
     ['[site]\ntitle = "T"\nbase_url = "https://e.org/"\nlangauge = "en"\n', MINIMAL + "[build]\nraw_html = 1\n"],
@@ -236,10 +232,6 @@ def test_wrong_type_in_site_is_reported_at_its_line(tmp_path: Path, line: str, m
     assert (3, message) in [(d.line, d.message) for d in report.errors]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: ConfigReader.read says \"missing required key 'site.title'\" when the title is there but not a string",
-)
 def test_a_title_of_the_wrong_type_is_not_called_missing(tmp_path: Path) -> None:
     _, report = load(tmp_path, '[site]\ntitle = 5\nbase_url = "https://example.org/"\n')
     assert [(d.line, d.message) for d in report.errors] == [(2, "'site.title' must be a string")]

@@ -108,7 +108,7 @@ Body.
 
 def test_missing_title_and_date_are_reported_at_the_opening_fence() -> None:
     result, report = article("---\nsummary: no title, no date\n---\nBody.\n")
-    assert result is None
+    assert result is not None and not result.complete  # still checked for its other errors, never built
     assert errors(report) == [
         (1, 1, "missing required field 'date'", None),
         (1, 1, "missing required field 'title'", None),
@@ -341,7 +341,7 @@ def test_dates_and_datetimes_with_time_zones(written: str, expected: dt.date) ->
 
 def test_a_date_that_is_not_a_date_is_an_error_at_the_value() -> None:
     result, report = article("---\ntitle: T\ndate: March 6th\n---\n")
-    assert result is None
+    assert result is not None and not result.complete
     assert errors(report) == [(3, 7, "invalid date 'March 6th': use YYYY-MM-DD or ISO 8601", None)]
 
 
@@ -550,3 +550,13 @@ def test_actors_are_sorted_by_name_and_tags_alphabetically() -> None:
 def test_a_diagnostic_has_the_documented_format() -> None:
     diagnostic = Diagnostic("content/articles/talks.md", 14, 7, Severity.ERROR, "unknown actor 'x'", "y")
     assert str(diagnostic) == "content/articles/talks.md:14:7: error: unknown actor 'x' (did you mean 'y'?)"
+
+
+def test_an_article_without_a_title_still_reports_its_other_errors() -> None:
+    text = "---\ndate: 2025-03-06\npeople: {ada-quill: Ada Quill}\nclaims:\n  - {id: c, by: ada-quil, text: x}\n---\n"
+    result, report = article(text)
+    assert result is not None and not result.complete
+    assert [(line, message) for line, _, message, _ in errors(report)] == [
+        (1, "missing required field 'title'"),
+        (5, "unknown actor 'ada-quil'"),
+    ]
