@@ -23,7 +23,7 @@ class Stage(StrEnum):
     CONTENT = "content"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Diagnostic:
     """One problem in the user's input. `path` is relative to the site root ('/'-separated) when inside it."""
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from ssg.build.cache import ContentCache, load_cache, save_cache
 from ssg.build.links import asset_paths, check_links, content_assets, static_files
 from ssg.build.load import LoadedSite, load_site
-from ssg.build.parallel import default_jobs, render_bodies_parallel, render_pages_iter
+from ssg.build.parallel import default_jobs, parse_articles_parallel, render_bodies_parallel, render_pages_iter
 from ssg.config import load_config
 from ssg.errors import Diagnostic, Report, SiteError
 from ssg.output import OutputFile, WriteSummary, check_output_dir, write_output
@@ -64,6 +64,7 @@ class Builder:
         self.cache = (
             cache if cache is not None else load_cache(options.site_dir) if options.use_cache else ContentCache()
         )
+        self.written_files: set[str] | None = None  # what this Builder's last write left in the output
 
     def load(self, report: Report) -> LoadedSite:
         """Config and content, validated; raises SiteError with every diagnostic when anything is wrong."""
@@ -78,6 +79,7 @@ class Builder:
             drafts=options.drafts,
             cache=self.cache,
             render_bodies=lambda jobs: render_bodies_parallel(config.raw_html, jobs, options.workers),
+            parse_articles=lambda jobs, *args: parse_articles_parallel(jobs, *args, options.workers),
         )
         if loaded is None:
             raise SiteError(report)
@@ -101,13 +103,16 @@ class Builder:
             if previous.get(Urls.rel_path(s.site_path)) != digests[s.site_path]
             or not (options.output / Urls.rel_path(s.site_path)).is_file()
         ]
-        rendered = self.render(loaded, stale, report, progress)
-        if report.has_errors:
-            raise SiteError(report)
-        self.cache.pages.pop(output_key, None)  # a build interrupted while writing must not trust old digests
-        files = self.output_files(loaded, specs, rendered)
-        summary = write_output(options.output, files, in_place=in_place)
-        self.cache.pages[output_key] = {Urls.rel_path(s.site_path): digests[s.site_path] for s in specs}
+        pages = self.render(loaded, stale, report, progress)
+        if in_place:  # the preview: render everything first, so a template error leaves the pages untouched
+            pages = iter(list(pages))
+            if report.has_errors:
+                raise SiteError(report)
+        # a build streams pages into the staging folder as they come; an error discards that folder
+        files = self.output_files(loaded, specs, pages, report)
+        summary = write_output(options.output, files, in_place=in_place, previous=self.written_files)
+        self.written_files = set(summary.files)
+        self.cache.set_pages(output_key, {Urls.rel_path(s.site_path): digests[s.site_path] for s in specs})
         if options.use_cache:
             save_cache(options.site_dir, self.cache)
         return BuildResult(len(specs), len(stale), time.perf_counter() - started, summary, report)
@@ -120,24 +125,32 @@ class Builder:
 
     def render(
         self, loaded: LoadedSite, specs: list[PageSpec], report: Report, progress: Progress | None
-    ) -> dict[str, bytes]:
-        """The bytes of the given pages (in parallel when there are many); template errors go to `report`."""
-        pages: dict[str, bytes] = {}
+    ) -> Iterator[tuple[str, bytes]]:
+        """(site path, bytes) of the given pages, as they are rendered (in parallel when there are many);
+        template errors go to `report`."""
         results = render_pages_iter(self.options.site_dir, loaded.site, specs, self.options.workers)
         for done, (spec, result) in enumerate(zip(specs, results, strict=True), start=1):
             if isinstance(result, Diagnostic):
                 report.diagnostics.append(result)
             else:
-                pages[spec.site_path] = result
+                yield spec.site_path, result
             if progress:
                 progress(done, len(specs))
-        return pages
 
     def output_files(
-        self, loaded: LoadedSite, specs: list[PageSpec], rendered: dict[str, bytes]
+        self, loaded: LoadedSite, specs: list[PageSpec], pages: Iterator[tuple[str, bytes]], report: Report
     ) -> Iterator[OutputFile]:
+        """Every file of the output: rendered pages as they come, then kept pages, static files and assets.
+        Raises SiteError at the end when a page failed, so write_output discards what it staged."""
+        kept = {s.site_path for s in specs}
+        for site_path, data in pages:
+            kept.discard(site_path)
+            yield OutputFile(Urls.rel_path(site_path), data)
+        if report.has_errors:
+            raise SiteError(report)
         for spec in specs:
-            yield OutputFile(Urls.rel_path(spec.site_path), rendered.get(spec.site_path))
+            if spec.site_path in kept:
+                yield OutputFile(Urls.rel_path(spec.site_path))  # unchanged since the last build
         for source, rel_path in [*static_files(self.options.site_dir), *content_assets(loaded)]:
             yield OutputFile(rel_path, source=source)
 

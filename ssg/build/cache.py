@@ -12,7 +12,7 @@ import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ssg import __version__
 
@@ -33,7 +33,9 @@ class ContentCache:
     parsed: dict[str, Any] = field(default_factory=dict)  # file key -> (record or None, diagnostics)
     bodies: dict[str, Any] = field(default_factory=dict)  # body key -> RenderedBody
     pages: dict[str, dict[str, str]] = field(default_factory=dict)  # output folder -> {rel_path: page digest}
+    stats: dict[str, tuple] = field(default_factory=dict)  # rel_path -> ((size, mtime_ns), salt, key) at last read
     used: set[str] = field(default_factory=set, repr=False)
+    dirty: bool = field(default=False, repr=False)  # something was added or changed since it was loaded
 
     def get(self, table: dict[str, Any], key: str) -> Any:
         value = table.get(key)
@@ -44,12 +46,20 @@ class ContentCache:
     def put(self, table: dict[str, Any], key: str, value: Any) -> None:
         table[key] = value
         self.used.add(key)
+        self.dirty = True
+
+    def set_pages(self, output_key: str, pages: dict[str, str]) -> None:
+        if self.pages.get(output_key) != pages:
+            self.pages[output_key] = pages
+            self.dirty = True
 
     def prune(self) -> None:
         """Keep only what the last build used, so the cache does not grow with every edit."""
         for table in (self.parsed, self.bodies):
             for key in [k for k in table if k not in self.used]:
                 del table[key]
+        for rel_path in [p for p, known in self.stats.items() if known[2] not in self.parsed]:
+            del self.stats[rel_path]
         self.used.clear()
 
 
@@ -57,34 +67,75 @@ def cache_file(site_dir: Path) -> Path:
     return site_dir / CACHE_DIR / f"build-v{FORMAT}.pickle"
 
 
+def header() -> bytes:
+    return MAGIC + f"{__version__} {FORMAT}\n".encode()
+
+
 def load_cache(site_dir: Path) -> ContentCache:
-    """The saved cache, or an empty one when there is none or it is unreadable (never an error)."""
+    """The saved cache, or an empty one when there is none or it is unreadable (never an error).
+
+    The file is the header, the pickle, then the SHA-256 of the pickle: a file cut short or damaged anywhere
+    fails the check and is ignored."""
     path = cache_file(site_dir)
     try:
-        data = path.read_bytes()
-    except OSError:
-        return ContentCache()
-    header, _, rest = data.partition(b"\n\n")
-    expected = MAGIC + f"{__version__} {FORMAT} ".encode() + hashlib.sha256(rest).hexdigest().encode()
-    if header + b"\n" != expected + b"\n" or not rest:
-        return ContentCache()
-    try:
-        cache = pickle.loads(rest)
+        with path.open("rb") as stream:
+            if stream.read(len(header())) != header():
+                return ContentCache()
+            size = path.stat().st_size - len(header()) - TRAILER
+            if size <= 0:
+                return ContentCache()
+            checksum = hashlib.sha256()
+            remaining = size
+            while remaining:
+                chunk = stream.read(min(remaining, 1 << 20))
+                if not chunk:
+                    return ContentCache()
+                checksum.update(chunk)
+                remaining -= len(chunk)
+            if stream.read(TRAILER) != checksum.hexdigest().encode():
+                return ContentCache()
+            stream.seek(len(header()))
+            cache = pickle.load(stream)
+            cache.dirty = False
     except Exception:
         return ContentCache()
     return cache if isinstance(cache, ContentCache) else ContentCache()
 
 
+TRAILER = 64  # hex SHA-256
+
+
+class HashingWriter:
+    """A file wrapper that hashes what passes through (pickle.dump streams into it: no giant bytes in memory)."""
+
+    def __init__(self, stream: BinaryIO):
+        self.stream = stream
+        self.checksum = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.checksum.update(data)
+        return self.stream.write(data)
+
+
 def save_cache(site_dir: Path, cache: ContentCache) -> None:
-    """Write the cache atomically (a temporary file renamed over the old one)."""
+    """Write the cache atomically (a temporary file renamed over the old one); nothing when nothing changed."""
     path = cache_file(site_dir)
+    if not cache.dirty and len(cache.used) == len(cache.parsed) + len(cache.bodies) and path.exists():
+        cache.used.clear()
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     gitignore = path.parent / ".gitignore"
     if not gitignore.exists():
         gitignore.write_text("*\n")
     cache.prune()
-    payload = pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL)
-    header = MAGIC + f"{__version__} {FORMAT} ".encode() + hashlib.sha256(payload).hexdigest().encode()
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(header + b"\n\n" + payload)
-    temporary.replace(path)
+    try:
+        with temporary.open("wb") as stream:
+            stream.write(header())
+            writer = HashingWriter(stream)
+            pickle.dump(cache, writer, protocol=pickle.HIGHEST_PROTOCOL)
+            stream.write(writer.checksum.hexdigest().encode())
+        temporary.replace(path)
+        cache.dirty = False
+    finally:
+        temporary.unlink(missing_ok=True)

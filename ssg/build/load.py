@@ -5,6 +5,7 @@ Each stage adds to the Report and goes on with what is valid, so one run reports
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -15,7 +16,7 @@ from markdown_it import MarkdownIt
 
 from ssg.build.cache import ContentCache, digest
 from ssg.config import SiteConfig
-from ssg.errors import Report
+from ssg.errors import Diagnostic, Report
 from ssg.markdown import BodyContext, RenderedBody, create_markdown, render_body, render_plain
 from ssg.markdown.context import ClaimInfo
 from ssg.model.content import parse_article, parse_page, parse_profile
@@ -25,6 +26,9 @@ from ssg.source import ContentFiles, SourceDoc, discover_content, parse_source
 from ssg.urls import Urls
 
 BodyRenderer = Callable[[list[tuple[str, BodyContext]]], list[RenderedBody]]
+ParseResult = tuple[Any, tuple[Diagnostic, ...]]
+ParseMany = Callable[[list[tuple[Path, str, str]]], list[ParseResult]]
+ArticleParser = Callable[[list[tuple[Path, str, str]], SiteConfig, Urls, set[str]], list[ParseResult]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +47,7 @@ def load_site(
     drafts: bool = False,
     cache: ContentCache | None = None,
     render_bodies: BodyRenderer | None = None,
+    parse_articles: ArticleParser | None = None,
 ) -> LoadedSite | None:
     """Read content/ and build the Site; None when the content has errors (all of them in `report`).
 
@@ -54,29 +59,18 @@ def load_site(
     for _, rel_path in files.ignored:
         report.warning(rel_path, 0, 0, "ignored: Markdown here is neither an article, an actor profile nor a page")
     reader = FileReader(cache, report, digest(config))
-    profiles: dict[str, Profile] = {}
-    for path, rel_path in files.profiles:
-        profile = reader.read(path, rel_path, lambda doc, r, p=path: parse_profile(doc, p.stem, r))
-        if profile is not None:
-            profiles[profile.id] = profile
+    profiles: dict[str, Profile] = {
+        p.id: p for p in reader.read_all(files.profiles, lambda doc, r: parse_profile(doc, Path(doc.rel_path).stem, r))
+    }
     profile_ids = set(profiles)
     reader.salt = digest(config, sorted(profile_ids))
-    articles = []
-    for path, rel_path in files.articles:
-        article = reader.read(
-            path, rel_path, lambda doc, r: parse_article(doc, config, urls, profile_ids, r), skip_drafts=not drafts
-        )
-        if article is not None:
-            articles.append(article)
-    pages = [
-        page
-        for path, rel_path in files.pages
-        if (page := reader.read(path, rel_path, lambda doc, r: parse_page(doc, urls, r), skip_drafts=not drafts))
-    ]
+    many = (lambda jobs: parse_articles(jobs, config, urls, profile_ids)) if parse_articles else None
+    articles = reader.read_all(files.articles, article_parser(config, urls, profile_ids), not drafts, many)
+    pages = reader.read_all(files.pages, lambda doc, r: parse_page(doc, urls, r), skip_drafts=not drafts)
     check_paths(articles, pages, report)
     actors = merge_actors(profiles, articles, urls, report)
     md = create_markdown(config.raw_html)
-    profiled = tuple(sorted(profiles))
+    profiled = frozenset(profiles)
     contexts = [body_context(a, actors, profiled, config, urls) for a in articles]
     contexts += [page_context(p, actors, urls) for p in pages]
     items = [*articles, *pages]
@@ -86,7 +80,7 @@ def load_site(
     for item, body in zip(items, bodies, strict=True):
         report.extend(body.diagnostics)
         links.extend((item.key, item.path, href, line, col) for href, line, col in body.links)
-    rendered_articles = [with_body(a, b, k, md, report) for a, b, k in zip(articles, bodies, keys, strict=False)]
+    rendered_articles = [with_body(a, b, k, report) for a, b, k in zip(articles, bodies, keys, strict=False)]
     rendered_pages = [
         replace(p, body_html=b.html, fingerprint=k)
         for p, b, k in zip(pages, bodies[len(articles) :], keys[len(articles) :], strict=True)
@@ -99,7 +93,7 @@ def load_site(
 
 
 class FileReader:
-    """Reads one content file, or takes its parsed record from the cache when its text is unchanged."""
+    """Reads content files, or takes their parsed records from the cache when their text is unchanged."""
 
     def __init__(self, cache: ContentCache, report: Report, salt: str):
         self.cache = cache
@@ -107,28 +101,81 @@ class FileReader:
         self.salt = salt  # what else the parse depends on: the config, the set of profiles
         self.keys: dict[str, str] = {}  # rel_path -> the key its record is cached under
 
-    def read(self, path: Path, rel_path: str, parse: Callable[[SourceDoc, Report], Any], skip_drafts: bool = False):
-        own = Report()
+    def read_all(
+        self,
+        files: Iterable[tuple[Path, str]],
+        parse: Callable[[SourceDoc, Report], Any],
+        skip_drafts: bool = False,
+        parse_many: ParseMany | None = None,
+    ) -> list[Any]:
+        """The records of `files` in order; the ones not cached are parsed (by `parse_many`, in workers, if given)."""
+        texts: list[tuple[Path, str, str | None]] = []
+        for path, rel_path in files:
+            known = self.unchanged_key(path, rel_path)
+            if known is not None:  # same size and mtime as at the last read, and parsed then: not read again
+                self.keys[rel_path] = known
+                texts.append((path, rel_path, None))
+                continue
+            text = self.read_text(path, rel_path)
+            if text is not None:
+                self.keys[rel_path] = digest("file", rel_path, text, self.salt)
+                self.cache.stats[rel_path] = (file_stamp(path), self.salt, self.keys[rel_path])
+                texts.append((path, rel_path, text))
+        missing = [job for job in texts if self.cache.get(self.cache.parsed, self.keys[job[1]]) is None]
+        if parse_many is not None:
+            results = parse_many(missing)
+        else:
+            results = [parse_text(path, rel_path, text, parse) for path, rel_path, text in missing]
+        for (_, rel_path, _), result in zip(missing, results, strict=True):
+            self.cache.put(self.cache.parsed, self.keys[rel_path], result)
+        records = []
+        for _, rel_path, _ in texts:
+            record, diagnostics = self.cache.get(self.cache.parsed, self.keys[rel_path])
+            if skip_drafts and record is not None and record.draft:
+                continue  # a draft's problems count only when drafts are built
+            self.report.extend(diagnostics)
+            if record is not None:
+                records.append(record)
+        return records
+
+    def unchanged_key(self, path: Path, rel_path: str) -> str | None:
+        """The cache key of a file whose stamp (size, mtime) and salt are as when it was last read."""
+        known = self.cache.stats.get(rel_path)
+        if known is None or known[1] != self.salt or known[2] not in self.cache.parsed:
+            return None
         try:
-            text = path.read_text(encoding="utf-8")
+            stamp = file_stamp(path)
+        except OSError:
+            return None
+        return known[2] if stamp == known[0] else None
+
+    def read_text(self, path: Path, rel_path: str) -> str | None:
+        try:
+            return path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             self.report.error(rel_path, 0, 0, f"not UTF-8 text: {exc.reason} at byte {exc.start}")
-            return None
         except OSError as exc:
             self.report.error(rel_path, 0, 0, f"cannot read: {exc.strerror}")
-            return None
-        key = self.keys[rel_path] = digest("file", rel_path, text, self.salt)
-        cached = self.cache.get(self.cache.parsed, key)
-        if cached is None:
-            doc = parse_source(text, rel_path, path, own)
-            record = parse(doc, own) if doc is not None else None
-            cached = (record, tuple(own.diagnostics))
-            self.cache.put(self.cache.parsed, key, cached)
-        record, diagnostics = cached
-        if skip_drafts and record is not None and record.draft:
-            return None  # a draft's problems count only when drafts are built
-        self.report.extend(diagnostics)
-        return record
+        return None
+
+
+def file_stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def parse_text(
+    path: Path, rel_path: str, text: str, parse: Callable[[SourceDoc, Report], Any]
+) -> tuple[Any, tuple[Diagnostic, ...]]:
+    """One file's record (or None) and its diagnostics."""
+    report = Report()
+    doc = parse_source(text, rel_path, path, report)
+    record = parse(doc, report) if doc is not None else None
+    return record, tuple(report.diagnostics)
+
+
+def article_parser(config: SiteConfig, urls: Urls, profile_ids: set[str]) -> Callable[[SourceDoc, Report], Any]:
+    return lambda doc, report: parse_article(doc, config, urls, profile_ids, report)
 
 
 def render_cached(
@@ -155,11 +202,24 @@ def render_all(md: MarkdownIt, jobs: Iterable[tuple[str, BodyContext]]) -> list[
 
 def page_context(page: Page, actors: dict[str, Actor], urls: Urls) -> BodyContext:
     """A standalone page may mention any actor; it has no claims and no autolink."""
-    return BodyContext(page.key, page.body_line, urls.url("/actors/"), urls.base_path, profiled=tuple(sorted(actors)))
+    profiled = frozenset(actors)
+    return BodyContext(
+        page.key,
+        page.body_line,
+        urls.url("/actors/"),
+        urls.base_path,
+        profiled=profiled,
+        profiled_digest=profiled_digest(profiled),
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def profiled_digest(profiled: frozenset[str]) -> str:
+    return digest(sorted(profiled))
 
 
 def body_context(
-    article: Article, actors: dict[str, Actor], profiled: tuple[str, ...], config: SiteConfig, urls: Urls
+    article: Article, actors: dict[str, Actor], profiled: frozenset[str], config: SiteConfig, urls: Urls
 ) -> BodyContext:
     """What one article's body may refer to: its declared actors (with merged names, SPEC §5) and claims."""
     names = tuple((name, entry.id) for entry in article.people if entry.id in actors for name in actors[entry.id].names)
@@ -170,18 +230,19 @@ def body_context(
         base_path=urls.base_path,
         declared=tuple(sorted(entry.id for entry in article.people)),
         profiled=profiled,
+        profiled_digest=profiled_digest(profiled),
         names=names,
-        claims={c.id: ClaimInfo(c.verdict_id, c.quote) for c in article.claims},
+        claims={c.id: ClaimInfo(c.verdict_id, c.quote, c.review) for c in article.claims},
         autolink=config.autolink,
     )
 
 
-def with_body(article: Article, body: RenderedBody, key: str, md: MarkdownIt, report: Report) -> Article:
+def with_body(article: Article, body: RenderedBody, key: str, report: Report) -> Article:
     """The article with its rendered body, reviews and summary; `key` digests the file and body it came from."""
     for claim in article.claims:
         if claim.quote and claim.id not in body.marked_claims:
             report.warning(article.key, claim.line, 0, f"the quote of claim '{claim.id}' is not found in the body")
-    claims = tuple(replace(c, review_html=render_plain(md, c.review)) if c.review else c for c in article.claims)
+    claims = tuple(replace(c, review_html=body.reviews[c.id]) if c.id in body.reviews else c for c in article.claims)
     return replace(
         article,
         fingerprint=key,

@@ -16,11 +16,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ssg.build.load import ParseResult, article_parser, parse_text
 from ssg.build.templates import template_diagnostic
+from ssg.config import SiteConfig
 from ssg.errors import Diagnostic
 from ssg.markdown import BodyContext, RenderedBody, create_markdown, render_body
 from ssg.model.types import Site
 from ssg.render import PageSpec, create_environment, render_page
+from ssg.urls import Urls
 
 MIN_PARALLEL = 150  # below this many items a pool costs more than it saves
 CHUNK = 32
@@ -61,6 +64,25 @@ def render_pages_iter(site_dir: Path, site: Site, specs: Sequence[PageSpec], job
         return
     with forked_pool(jobs, _init_pages, (site_dir, site)) as pool:
         yield from pool.map(render_one, specs, chunksize=CHUNK)
+
+
+def _init_parse(config: SiteConfig, urls: Urls, profile_ids: set[str]) -> None:
+    _WORKER["parse"] = article_parser(config, urls, profile_ids)
+
+
+def _parse_job(job: tuple[Path, str, str]) -> ParseResult:
+    return parse_text(*job, _WORKER["parse"])
+
+
+def parse_articles_parallel(
+    jobs: Sequence[tuple[Path, str, str]], config: SiteConfig, urls: Urls, profile_ids: set[str], workers: int
+) -> list[ParseResult]:
+    """Front matter parsed and validated across `workers` processes, in order."""
+    if workers <= 1 or len(jobs) < MIN_PARALLEL or not can_fork():
+        parse = article_parser(config, urls, profile_ids)
+        return [parse_text(*job, parse) for job in jobs]
+    with forked_pool(workers, _init_parse, (config, urls, profile_ids)) as pool:
+        return list(pool.map(_parse_job, jobs, chunksize=CHUNK))
 
 
 def _init_markdown(raw_html: bool) -> None:

@@ -19,7 +19,7 @@ from ssg.markdown.context import BodyContext, BodyState
 __all__ = ["BodyContext", "RenderedBody", "create_markdown", "render_body", "render_plain"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RenderedBody:
     html: str
     mentions: tuple[str, ...] = ()  # actor ids, in order of first mention
@@ -27,6 +27,7 @@ class RenderedBody:
     summary: str = ""  # the first paragraph as plain text
     links: tuple[tuple[str, int, int], ...] = ()  # (href, line, col) of links and images in the body
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+    reviews: dict[str, str] = field(default_factory=dict)  # claim id -> the review as HTML
 
 
 def create_markdown(raw_html: bool = False) -> MarkdownIt:
@@ -48,6 +49,7 @@ def render_body(md: MarkdownIt, text: str, context: BodyContext) -> RenderedBody
         summary=first_paragraph_text(tokens),
         links=tuple(state.links),
         diagnostics=tuple(state.diagnostics),
+        reviews={claim_id: md.render(info.review, {}) for claim_id, info in context.claims.items() if info.review},
     )
 
 

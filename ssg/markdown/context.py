@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from ssg.errors import Diagnostic, Severity, did_you_mean
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ClaimInfo:
     verdict_id: str | None
     quote: str | None  # only quotes are marked automatically (SPEC §4)
+    review: str | None = None  # the reviewer's explanation, Markdown: rendered with the body
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BodyContext:
     """Everything the annotation plugin needs to know about the site for one body; picklable."""
 
@@ -23,7 +24,8 @@ class BodyContext:
     actor_url_prefix: str  # '/monitor/actors/': an actor's URL is prefix + id + '/'
     base_path: str  # '/monitor/': root-relative links get it (SPEC §4)
     declared: tuple[str, ...] = ()  # actor ids this body may mention besides the profiled ones (sorted)
-    profiled: tuple[str, ...] = ()  # sorted tuples, not sets: the context's repr is its cache key
+    profiled: frozenset[str] = field(default=frozenset(), repr=False)  # the repr (a cache key) has its digest:
+    profiled_digest: str = ""  # every article shares the set, and repr-ing it each time cost more than parsing
     names: tuple[tuple[str, str], ...] = ()  # (name or alias, actor id) for autolink
     claims: dict[str, ClaimInfo] = field(default_factory=dict)
     autolink: str = "first"

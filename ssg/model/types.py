@@ -1,4 +1,7 @@
-"""The site model: frozen records built once, read by every template, never recomputed (SPEC §3–§6)."""
+"""The site model: frozen records built once, read by every template, never recomputed (SPEC §3–§6).
+
+Records are frozen dataclasses without __slots__: they are pickled into the build cache and across worker
+processes, and slotted dataclasses pickle through Python-level __getstate__ calls, several times slower."""
 
 from __future__ import annotations
 
@@ -27,7 +30,7 @@ def sort_key(value: Date) -> str:
     return value.isoformat() if isinstance(value, dt.datetime) else value.isoformat() + "T"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ActorEntry:
     """An actor as one article declares it in `people` (SPEC §3): what this article says of them."""
 
@@ -43,7 +46,7 @@ class ActorEntry:
     col: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Claim:
     """What an actor said (a quote, verbatim) or is reported to have said (a paraphrase)."""
 
@@ -76,13 +79,13 @@ class Claim:
         return f"{self.article_path}#{self.anchor}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Source:
     name: str | None
     url: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Article:
     """One article: front matter validated, body rendered once the Markdown pass has run."""
 
@@ -120,7 +123,7 @@ class Article:
         return next((p for p in self.people if p.id == actor_id), None)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Page:
     """A standalone page from content/pages/<slug>.md."""
 
@@ -137,7 +140,7 @@ class Page:
     fingerprint: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Profile:
     """content/actors/<id>.md: the fields a profile gives (all win over articles, SPEC §5)."""
 
@@ -155,7 +158,7 @@ class Profile:
     line: int = 1
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RoleReport:
     """A role as one article reported it (SPEC §5: the actor page lists them by date)."""
 
@@ -166,7 +169,7 @@ class RoleReport:
     article_path: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Actor:
     """An actor merged from its profile and every article that declares or mentions it."""
 
@@ -196,14 +199,14 @@ class Actor:
         return (self.name, *self.aliases)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Tag:
     id: str
     path: str
     article_keys: tuple[str, ...]  # newest first
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Site:
     """Everything the templates read: the linked, frozen model of one build."""
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
+from jinja2.runtime import Macro
 from markupsafe import Markup
 
 from ssg.model.types import Date, Site, day_of
@@ -36,8 +39,8 @@ def create_environment(site_dir: Path, site: Site) -> Environment:
     env.globals.update(
         site=site,
         config=site.config,
-        url=site.urls.url,
-        absolute_url=site.urls.absolute,
+        url=memoized(site.urls.url),
+        absolute_url=memoized(site.urls.absolute),
         get_actor=site.actors.__getitem__,
         get_article=site.article,
         get_verdict=site.verdict,
@@ -48,7 +51,51 @@ def create_environment(site_dir: Path, site: Site) -> Environment:
         newest=newest,
     )
     env.filters.update(date=format_date, isodate=iso_date, rfc3339=rfc3339, json=to_json, plural=plural)
+    memoize_macros(env)
     return env
+
+
+def memoized(function: Callable[[str], str]) -> Callable[[str], str]:
+    """One environment's cache of a pure function of a string (URLs are asked for again and again)."""
+    return functools.lru_cache(maxsize=None)(function)
+
+
+MACRO_MODULE = "partials/macros.html"
+MEMOIZED_MACROS = ("claim_item", "article_item", "actor_link", "verdict_badge")
+
+
+def memoize_macros(env: Environment) -> None:
+    """A claim or article appears in many lists (its actors' pages, tags, the indexes): render its list item once
+    per build. Safe because macros imported without context depend only on their arguments and the
+    environment's globals, which are this build's; `{% from %}` imports reuse the template's cached module,
+    so replacing its macros with memoized ones serves every template that imports them."""
+    try:
+        module = env.get_template(MACRO_MODULE).module
+    except TemplateNotFound:
+        return
+    for name in MEMOIZED_MACROS:
+        macro = getattr(module, name, None)
+        if isinstance(macro, Macro):
+            setattr(module, name, MemoizedMacro(macro))
+
+
+class MemoizedMacro:
+    """A macro whose output is kept per arguments (records by identity: they are frozen for the build)."""
+
+    def __init__(self, macro: Macro):
+        self.macro = macro
+        self.results: dict[tuple, tuple[tuple, Markup]] = {}
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Markup:
+        key = (tuple(id(a) if is_record(a) else a for a in args), tuple(sorted(kwargs.items())))
+        found = self.results.get(key)
+        if found is None:
+            found = self.results[key] = (args, self.macro(*args, **kwargs))  # args kept: ids stay unique
+        return found[1]
+
+
+def is_record(value: Any) -> bool:
+    return hasattr(value, "__dataclass_fields__")
 
 
 def format_date(value: Date | None) -> str:
