@@ -33,6 +33,7 @@ class ContentCache:
     parsed: dict[str, Any] = field(default_factory=dict)  # file key -> (record or None, diagnostics)
     bodies: dict[str, Any] = field(default_factory=dict)  # body key -> RenderedBody
     pages: dict[str, dict[str, str]] = field(default_factory=dict)  # output folder -> {rel_path: page digest}
+    derived: dict[str, str] = field(default_factory=dict)  # article fingerprint -> its listing fingerprint
     stats: dict[str, tuple] = field(default_factory=dict)  # rel_path -> ((size, mtime_ns), salt, key) at last read
     used: set[str] = field(default_factory=set, repr=False)
     dirty: bool = field(default=False, repr=False)  # something was added or changed since it was loaded
@@ -55,7 +56,7 @@ class ContentCache:
 
     def prune(self) -> None:
         """Keep only what the last build used, so the cache does not grow with every edit."""
-        for table in (self.parsed, self.bodies):
+        for table in (self.parsed, self.bodies, self.derived):
             for key in [k for k in table if k not in self.used]:
                 del table[key]
         for rel_path in [p for p, known in self.stats.items() if known[2] not in self.parsed]:

@@ -74,13 +74,14 @@ def load_site(
     contexts = [body_context(a, actors, profiled, config, urls) for a in articles]
     contexts += [page_context(p, actors, urls) for p in pages]
     items = [*articles, *pages]
-    bodies, body_keys = render_cached(items, contexts, config, cache, render_bodies or (lambda j: render_all(md, j)))
-    keys = [fingerprint(reader.keys[item.key], body_key) for item, body_key in zip(items, body_keys, strict=True)]
+    file_keys = [reader.keys[item.key] for item in items]
+    renderer = render_bodies or (lambda jobs: render_all(md, jobs))
+    bodies, keys = render_cached(items, contexts, file_keys, config, cache, renderer)
     links: list[tuple[str, str, str, int, int]] = []
     for item, body in zip(items, bodies, strict=True):
         report.extend(body.diagnostics)
         links.extend((item.key, item.path, href, line, col) for href, line, col in body.links)
-    rendered_articles = [with_body(a, b, k, report) for a, b, k in zip(articles, bodies, keys, strict=False)]
+    rendered_articles = [with_body(a, b, k, report, cache) for a, b, k in zip(articles, bodies, keys, strict=False)]
     rendered_pages = [
         replace(p, body_html=b.html, fingerprint=k)
         for p, b, k in zip(pages, bodies[len(articles) :], keys[len(articles) :], strict=True)
@@ -181,12 +182,19 @@ def article_parser(config: SiteConfig, urls: Urls, profile_ids: set[str]) -> Cal
 def render_cached(
     items: list[Any],
     contexts: list[BodyContext],
+    file_keys: list[str],
     config: SiteConfig,
     cache: ContentCache,
     render_bodies: BodyRenderer,
 ) -> tuple[list[RenderedBody], list[str]]:
-    """Every body rendered (and its key), reusing those whose text and context are unchanged since a build."""
-    keys = [digest("body", item.body, context, config.raw_html) for item, context in zip(items, contexts, strict=True)]
+    """Every body rendered (and its key), reusing those whose text and context are unchanged since a build.
+
+    A body's key is its file's key (the file's text: the body, the claims and reviews) and the context without
+    what the file gave: hashing 10,000 bodies again on every rebuild cost more than all the rest of the key."""
+    keys = [
+        digest("body", file_key, replace(context, claims={}), config.raw_html)
+        for file_key, context in zip(file_keys, contexts, strict=True)
+    ]
     bodies: list[RenderedBody | None] = [cache.get(cache.bodies, key) for key in keys]
     missing = [i for i, body in enumerate(bodies) if body is None]
     for index, body in zip(missing, render_bodies([(items[i].body, contexts[i]) for i in missing]), strict=True):
@@ -237,19 +245,26 @@ def body_context(
     )
 
 
-def with_body(article: Article, body: RenderedBody, key: str, report: Report) -> Article:
+def with_body(article: Article, body: RenderedBody, key: str, report: Report, cache: ContentCache) -> Article:
     """The article with its rendered body, reviews and summary; `key` digests the file and body it came from."""
     for claim in article.claims:
         if claim.quote and claim.id not in body.marked_claims:
             report.warning(article.key, claim.line, 0, f"the quote of claim '{claim.id}' is not found in the body")
     claims = tuple(replace(c, review_html=body.reviews[c.id]) if c.id in body.reviews else c for c in article.claims)
+    summary = article.summary or body.summary
+    listing = cache.get(cache.derived, key)
+    if listing is None:  # what lists show: a body-only edit leaves it alone, so the indexes need no new render
+        fields = (article.key, article.title, article.path, article.date, article.updated, summary, article.tags)
+        listing = fingerprint(fields, article.source, article.claims, sorted(body.mentions))
+        cache.put(cache.derived, key, listing)
     return replace(
         article,
         fingerprint=key,
+        listing_fingerprint=listing,
         body_html=body.html,
         mentions=body.mentions,
         marked_claims=body.marked_claims,
-        summary=article.summary or body.summary,
+        summary=summary,
         claims=claims,
     )
 

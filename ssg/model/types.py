@@ -110,6 +110,7 @@ class Article:
     actor_ids: tuple[str, ...] = ()  # appearances: declared, then mentioned
     fingerprint: str = ""  # digest of everything the article's own data came from (incremental builds)
     complete: bool = True  # False when title or date is missing: checked for errors, never built
+    listing_fingerprint: str = ""  # digest of what lists of articles and claims show (not the body)
 
     @property
     def sort_key(self) -> tuple[str, str]:

@@ -15,7 +15,7 @@ from jinja2 import Environment, meta
 from ssg.model.types import Actor, Claim, Site, fingerprint
 from ssg.render import PageSpec, feed_articles
 
-GLOBAL_KINDS = ("actors", "claims", "tags", "feed", "sitemap", "data")
+GLOBAL_KINDS = ("actors", "claims", "tags", "sitemap", "data")
 
 
 def template_digests(env: Environment, names: Iterable[str]) -> dict[str, str]:
@@ -50,11 +50,12 @@ class PageInputs:
         self._everything: str | None = None
 
     def everything(self) -> str:
-        """For pages that list the whole site (claims, actors, feeds, sitemap, data)."""
+        """For pages that list the whole site (claims, actors, tags, sitemap, data): what lists show of every
+        article (not its body) and of every actor."""
         if self._everything is None:
             site = self.site
             self._everything = fingerprint(
-                [a.fingerprint for a in site.articles],
+                [a.listing_fingerprint for a in site.articles],
                 [
                     (a.fingerprint, len(a.article_keys), len(a.claims_by), len(a.claims_about))
                     for a in site.actors.values()
@@ -88,7 +89,7 @@ class PageInputs:
             return fingerprint(base, article.fingerprint, article.actor_ids, self.actors_of(actor_ids))
         if kind == "actor":
             return fingerprint(base, *self.actor_inputs(site.actors[spec.key]))
-        if kind in ("actor_feed", "tag_feed"):
+        if kind in ("actor_feed", "tag_feed", "feed"):
             feed = feed_articles(site, spec)
             return fingerprint(
                 base, [a.fingerprint for a in feed], self.actors_of(i for a in feed for i in a.actor_ids)
