@@ -240,7 +240,8 @@ def body_context(
         profiled=profiled,
         profiled_digest=profiled_digest(profiled),
         names=names,
-        claims={c.id: ClaimInfo(c.verdict_id, c.quote, c.review) for c in article.claims},
+        claims={claim_id: ClaimInfo(None, None) for claim_id in article.broken_claims}
+        | {c.id: ClaimInfo(c.verdict_id, c.quote, c.review) for c in article.claims},
         autolink=config.autolink,
     )
 
@@ -249,7 +250,7 @@ def with_body(article: Article, body: RenderedBody, key: str, report: Report, ca
     """The article with its rendered body, reviews and summary; `key` digests the file and body it came from."""
     for claim in article.claims:
         if claim.quote and claim.id not in body.marked_claims:
-            report.warning(article.key, claim.line, 0, f"the quote of claim '{claim.id}' is not found in the body")
+            report.warning(article.key, claim.line, claim.col, f"the quote of claim '{claim.id}' is not found in the body")
     claims = tuple(replace(c, review_html=body.reviews[c.id]) if c.id in body.reviews else c for c in article.claims)
     summary = article.summary or body.summary
     listing = cache.get(cache.derived, key)

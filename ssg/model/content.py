@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ssg.config import ID_PATTERN, SiteConfig
@@ -27,6 +27,7 @@ class Checker:
 
     doc: SourceDoc
     report: Report
+    broken_claims: list[str] = field(default_factory=list)  # ids of claims left out for their errors
 
     def error(self, pos: Position, message: str, suggestion: str | None = None) -> None:
         self.report.error(self.doc.rel_path, pos.line, pos.col, message, suggestion)
@@ -184,6 +185,7 @@ def parse_article(
         path=path,
         bundle_dir=posixpath.dirname(doc.rel_path) if doc.rel_path.endswith("/index.md") else None,
         complete=complete,
+        broken_claims=tuple(check.broken_claims),
     )
 
 
@@ -296,6 +298,9 @@ def parse_claims(
             continue
         claim = parse_claim(check, item, config, declared, article_key, article_title, article_path, article_date)
         if claim is None:
+            claim_id = item.get("id")
+            if isinstance(claim_id, str) and ID_PATTERN.match(claim_id):
+                check.broken_claims.append(claim_id)  # reported once: its spans in the body are not errors too
             continue
         if claim.id in first_line:
             check.error(item.where("id"), f"duplicate claim id '{claim.id}' (first at line {first_line[claim.id]})")
@@ -361,6 +366,7 @@ def parse_claim(
         review=check.string(data, "review"),
         evidence=check.strings(data, "evidence"),
         line=data.pos.line,
+        col=data.pos.col,
     )
 
 

@@ -64,6 +64,7 @@ class Claim:
     evidence: tuple[str, ...]
     line: int
     review_html: str = ""
+    col: int = 1  # where the claim's mapping starts (its `- id:` line)
 
     @property
     def words(self) -> str:
@@ -111,6 +112,7 @@ class Article:
     fingerprint: str = ""  # digest of everything the article's own data came from (incremental builds)
     complete: bool = True  # False when title or date is missing: checked for errors, never built
     listing_fingerprint: str = ""  # digest of what lists of articles and claims show (not the body)
+    broken_claims: tuple[str, ...] = ()  # ids of claims with errors (the build fails; their spans are no errors)
 
     @property
     def sort_key(self) -> tuple[str, str]:
