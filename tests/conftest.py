@@ -13,6 +13,16 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 MAKE_CORPUS = SHARED / "bench" / "make_corpus.py"
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium: tests never download a browser
+# no background traffic (the machine's network is closed), no sandbox (CI runs as root)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def run_ssg(*args: str, cwd: Path | None = None, check: bool = False) -> subprocess.CompletedProcess[str]:
@@ -56,3 +66,15 @@ def make_corpus(target: Path, articles: int, seed: int = 1) -> Path:
 def corpus_100(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated 100-article site (read-only: copy it before changing it)."""
     return make_corpus(tmp_path_factory.mktemp("corpus") / "site", 100)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium driven by Playwright, one per test module; the tests skip without it."""
+    if not CHROMIUM.exists():
+        pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -33,7 +33,7 @@ class ContentCache:
     parsed: dict[str, Any] = field(default_factory=dict)  # file key -> (record or None, diagnostics)
     bodies: dict[str, Any] = field(default_factory=dict)  # body key -> RenderedBody
     pages: dict[str, dict[str, str]] = field(default_factory=dict)  # output folder -> {rel_path: page digest}
-    derived: dict[str, str] = field(default_factory=dict)  # article fingerprint -> its listing fingerprint
+    derived: dict[str, str] = field(default_factory=dict)  # listing fingerprints of articles, biographies as HTML
     stats: dict[str, tuple] = field(default_factory=dict)  # rel_path -> ((size, mtime_ns), salt, key) at last read
     used: set[str] = field(default_factory=set, repr=False)
     dirty: bool = field(default=False, repr=False)  # something was added or changed since it was loaded

@@ -86,7 +86,7 @@ def load_site(
         replace(p, body_html=b.html, fingerprint=k)
         for p, b, k in zip(pages, bodies[len(articles) :], keys[len(articles) :], strict=True)
     ]
-    actors = {i: with_bio(a, md) for i, a in actors.items()}
+    actors = {i: with_bio(a, md, cache) for i, a in actors.items()}
     if report.has_errors:
         return None
     site = link_site(config, urls, rendered_articles, actors, rendered_pages)
@@ -250,7 +250,9 @@ def with_body(article: Article, body: RenderedBody, key: str, report: Report, ca
     """The article with its rendered body, reviews and summary; `key` digests the file and body it came from."""
     for claim in article.claims:
         if claim.quote and claim.id not in body.marked_claims:
-            report.warning(article.key, claim.line, claim.col, f"the quote of claim '{claim.id}' is not found in the body")
+            report.warning(
+                article.key, claim.line, claim.col, f"the quote of claim '{claim.id}' is not found in the body"
+            )
     claims = tuple(replace(c, review_html=body.reviews[c.id]) if c.id in body.reviews else c for c in article.claims)
     summary = article.summary or body.summary
     listing = cache.get(cache.derived, key)
@@ -270,8 +272,15 @@ def with_body(article: Article, body: RenderedBody, key: str, report: Report, ca
     )
 
 
-def with_bio(actor: Actor, md: MarkdownIt) -> Actor:
-    bio_html = render_plain(md, actor.bio) if actor.bio.strip() else ""
+def with_bio(actor: Actor, md: MarkdownIt, cache: ContentCache) -> Actor:
+    """The actor with its biography as HTML (cached by its text) and the fingerprint of the merged record."""
+    bio_html = ""
+    if actor.bio.strip():
+        key = digest("bio", actor.bio, md.options.get("html"))
+        bio_html = cache.get(cache.derived, key)
+        if bio_html is None:
+            bio_html = render_plain(md, actor.bio)
+            cache.put(cache.derived, key, bio_html)
     merged = replace(actor, bio_html=bio_html)
     return replace(merged, fingerprint=fingerprint(merged))
 

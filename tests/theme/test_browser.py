@@ -17,14 +17,6 @@ import pytest
 from .sites import BuiltSite
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt install chromium)")
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (no browser download needed)")
@@ -47,14 +39,6 @@ def server(example_site: BuiltSite) -> Iterator[str]:
     httpd.shutdown()
     httpd.server_close()
     thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
