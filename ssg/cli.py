@@ -248,11 +248,15 @@ def new_actor_command(site_dir: Path, name: str, organization: bool) -> None:
 
 
 @main.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-def init(directory: Path) -> None:
-    """Make a new site with the default theme and one example article."""
-    _scaffold(lambda: init_site(directory))
-    click.echo(f"Next: cd {directory} && ssg serve")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), required=False)
+@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), help="The same as DIRECTORY.")
+def init(directory: Path | None, site_dir: Path | None) -> None:
+    """Make a new site in DIRECTORY with the default theme and one example article."""
+    target = directory or site_dir
+    if target is None:
+        raise click.UsageError("say where: ssg init DIRECTORY")
+    _scaffold(lambda: init_site(target))
+    click.echo(f"Next: cd {target} && ssg serve")
 
 
 def _scaffold(action) -> None:
