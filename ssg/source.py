@@ -162,17 +162,15 @@ class _Converter:
         return result
 
 
-def load_source(path: Path, rel_path: str, report: Report) -> SourceDoc | None:
-    """Read one file from disk and parse it."""
+def read_text(path: Path, rel_path: str, report: Report) -> str | None:
+    """A content file's text; None (with a diagnostic) when it cannot be read or is not UTF-8."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         report.error(rel_path, 0, 0, f"not UTF-8 text: {exc.reason} at byte {exc.start}")
-        return None
     except OSError as exc:
         report.error(rel_path, 0, 0, f"cannot read: {exc.strerror}")
-        return None
-    return parse_source(text, rel_path, path, report)
+    return None
 
 
 @dataclass(frozen=True, slots=True)

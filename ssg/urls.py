@@ -52,9 +52,6 @@ class Urls:
         """`/actors/x/` -> `https://example.org/monitor/actors/x/`."""
         return self.origin + self.url(site_path)
 
-    def absolute_from_url(self, url: str) -> str:
-        return self.origin + url
-
     # --- the site's own paths -----------------------------------------------------------------------------
 
     def article_path(self, slug: str, date: dt.date) -> str:

@@ -22,7 +22,7 @@ from ssg.markdown.context import ClaimInfo
 from ssg.model.content import parse_article, parse_page, parse_profile
 from ssg.model.link import check_paths, link_site, merge_actors
 from ssg.model.types import Actor, Article, Page, Profile, Site, fingerprint
-from ssg.source import ContentFiles, SourceDoc, discover_content, parse_source
+from ssg.source import ContentFiles, SourceDoc, discover_content, parse_source, read_text
 from ssg.urls import Urls
 
 BodyRenderer = Callable[[list[tuple[str, BodyContext]]], list[RenderedBody]]
@@ -117,7 +117,7 @@ class FileReader:
                 self.keys[rel_path] = known
                 texts.append((path, rel_path, None))
                 continue
-            text = self.read_text(path, rel_path)
+            text = read_text(path, rel_path, self.report)
             if text is not None:
                 self.keys[rel_path] = digest("file", rel_path, text, self.salt)
                 self.cache.stats[rel_path] = (file_stamp(path), self.salt, self.keys[rel_path])
@@ -149,15 +149,6 @@ class FileReader:
         except OSError:
             return None
         return known[2] if stamp == known[0] else None
-
-    def read_text(self, path: Path, rel_path: str) -> str | None:
-        try:
-            return path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            self.report.error(rel_path, 0, 0, f"not UTF-8 text: {exc.reason} at byte {exc.start}")
-        except OSError as exc:
-            self.report.error(rel_path, 0, 0, f"cannot read: {exc.strerror}")
-        return None
 
 
 def file_stamp(path: Path) -> tuple[int, int]:

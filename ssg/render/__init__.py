@@ -7,7 +7,6 @@ Pages are independent of each other, so they can render in any order, in any pro
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
@@ -140,7 +139,3 @@ def render_page(env: Environment, site: Site, spec: PageSpec) -> bytes:
         return render_data_file(site, spec.key)
     template = env.get_template(spec.template or "")
     return template.render(page_context(site, spec)).encode("utf-8")
-
-
-def theme_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "theme"

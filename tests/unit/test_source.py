@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ssg.errors import Report
-from ssg.source import Position, SourceDoc, YamlList, YamlMap, discover_content, load_source, parse_source
+from ssg.source import Position, SourceDoc, YamlList, YamlMap, discover_content, parse_source, read_text
 
 
 def parse(text: str) -> tuple[SourceDoc | None, Report]:
@@ -189,11 +189,11 @@ def test_impossible_date_is_kept_as_text_for_the_field_check_to_report() -> None
     assert doc.meta.where("date") == Position(3, 7)
 
 
-def test_load_source_reports_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+def test_a_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "a.md"
     path.write_bytes(b"---\ntitle: caf\xe9\n---\n")
     report = Report()
-    assert load_source(path, "content/articles/a.md", report) is None
+    assert read_text(path, "content/articles/a.md", report) is None
     [error] = report.errors
     assert error.path == "content/articles/a.md"
     assert "not UTF-8" in error.message
