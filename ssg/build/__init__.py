@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ssg.build.cache import ContentCache, load_cache, save_cache
 from ssg.build.links import asset_paths, check_links, content_assets, static_files
-from ssg.build.load import LoadedSite, load_site
+from ssg.build.load import LoadedSite, LoadMemo, load_site
 from ssg.build.parallel import default_jobs, parse_articles_parallel, render_bodies_parallel, render_pages_iter
 from ssg.config import load_config
 from ssg.errors import Diagnostic, Report, SiteError
@@ -65,6 +65,7 @@ class Builder:
             cache if cache is not None else load_cache(options.site_dir) if options.use_cache else ContentCache()
         )
         self.written_files: set[str] | None = None  # what this Builder's last write left in the output
+        self.memo = LoadMemo()  # records of the last build, by identity (see LoadMemo)
 
     def load(self, report: Report) -> LoadedSite:
         """Config and content, validated; raises SiteError with every diagnostic when anything is wrong."""
@@ -80,6 +81,7 @@ class Builder:
             cache=self.cache,
             render_bodies=lambda jobs: render_bodies_parallel(config.raw_html, jobs, options.workers),
             parse_articles=lambda jobs, *args: parse_articles_parallel(jobs, *args, options.workers),
+            memo=self.memo,
         )
         if loaded is None:
             raise SiteError(report)

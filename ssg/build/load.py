@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import posixpath
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from ssg.errors import Diagnostic, Report
 from ssg.markdown import BodyContext, RenderedBody, create_markdown, render_body, render_plain
 from ssg.markdown.context import ClaimInfo
 from ssg.model.content import parse_article, parse_page, parse_profile
-from ssg.model.link import check_paths, link_site, merge_actors
+from ssg.model.link import check_paths, link_site, merge_actors, same_records
 from ssg.model.types import Actor, Article, Page, Profile, Site, fingerprint
 from ssg.source import ContentFiles, SourceDoc, discover_content, parse_source, read_text
 from ssg.urls import Urls
@@ -29,6 +29,18 @@ BodyRenderer = Callable[[list[tuple[str, BodyContext]]], list[RenderedBody]]
 ParseResult = tuple[Any, tuple[Diagnostic, ...]]
 ParseMany = Callable[[list[tuple[Path, str, str]]], list[ParseResult]]
 ArticleParser = Callable[[list[tuple[Path, str, str]], SiteConfig, Urls, set[str]], list[ParseResult]]
+
+
+@dataclass
+class LoadMemo:
+    """What a long-lived Builder (`ssg serve`) remembers between builds, by record identity: a cached record that
+    is the very same object as last time gives the very same results, so only what an edit touched is merged,
+    keyed and put into the model again. A one-shot `ssg build` starts with an empty one."""
+
+    actors: dict = field(default_factory=dict)  # actor id -> (inputs, merged actor, diagnostics)
+    bodies: dict = field(default_factory=dict)  # source key -> (inputs, context, body key)
+    articles: dict = field(default_factory=dict)  # article key -> (inputs, rendered article, diagnostics)
+    bios: dict = field(default_factory=dict)  # actor id -> (merged actor, the actor with its biography)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +60,14 @@ def load_site(
     cache: ContentCache | None = None,
     render_bodies: BodyRenderer | None = None,
     parse_articles: ArticleParser | None = None,
+    memo: LoadMemo | None = None,
 ) -> LoadedSite | None:
     """Read content/ and build the Site; None when the content has errors (all of them in `report`).
 
     Files and bodies found in `cache` (by content digest) are reused; new results are added to it.
     """
     cache = cache if cache is not None else ContentCache()
+    memo = memo if memo is not None else LoadMemo()
     urls = Urls(config.base_url, config.permalink)
     files = discover_content(site_dir)
     for _, rel_path in files.ignored:
@@ -68,25 +82,24 @@ def load_site(
     articles = reader.read_all(files.articles, article_parser(config, urls, profile_ids), not drafts, many)
     pages = reader.read_all(files.pages, lambda doc, r: parse_page(doc, urls, r), skip_drafts=not drafts)
     check_paths(articles, pages, report)
-    actors = merge_actors(profiles, articles, urls, report)
+    actors = merge_actors(profiles, articles, urls, report, memo.actors)
     md = create_markdown(config.raw_html)
-    profiled = frozenset(profiles)
-    contexts = [body_context(a, actors, profiled, config, urls) for a in articles]
-    contexts += [page_context(p, actors, urls) for p in pages]
     items = [*articles, *pages]
-    file_keys = [reader.keys[item.key] for item in items]
+    contexts, keys = contexts_and_keys(items, actors, frozenset(profiles), reader.keys, config, urls, memo)
     renderer = render_bodies or (lambda jobs: render_all(md, jobs))
-    bodies, keys = render_cached(items, contexts, file_keys, config, cache, renderer)
+    bodies = render_cached(items, contexts, keys, cache, renderer)
     links: list[tuple[str, str, str, int, int]] = []
     for item, body in zip(items, bodies, strict=True):
         report.extend(body.diagnostics)
         links.extend((item.key, item.path, href, line, col) for href, line, col in body.links)
-    rendered_articles = [with_body(a, b, k, report, cache) for a, b, k in zip(articles, bodies, keys, strict=False)]
+    rendered_articles = [
+        with_body(a, b, k, report, cache, memo) for a, b, k in zip(articles, bodies, keys, strict=False)
+    ]
     rendered_pages = [
         replace(p, body_html=b.html, fingerprint=k)
         for p, b, k in zip(pages, bodies[len(articles) :], keys[len(articles) :], strict=True)
     ]
-    actors = {i: with_bio(a, md, cache) for i, a in actors.items()}
+    actors = {i: with_bio(a, md, cache, memo) for i, a in actors.items()}
     if report.has_errors:
         return None
     site = link_site(config, urls, rendered_articles, actors, rendered_pages)
@@ -170,28 +183,47 @@ def article_parser(config: SiteConfig, urls: Urls, profile_ids: set[str]) -> Cal
     return lambda doc, report: parse_article(doc, config, urls, profile_ids, report)
 
 
-def render_cached(
+def contexts_and_keys(
     items: list[Any],
-    contexts: list[BodyContext],
-    file_keys: list[str],
+    actors: dict[str, Actor],
+    profiled: frozenset[str],
+    file_keys: dict[str, str],
     config: SiteConfig,
-    cache: ContentCache,
-    render_bodies: BodyRenderer,
-) -> tuple[list[RenderedBody], list[str]]:
-    """Every body rendered (and its key), reusing those whose text and context are unchanged since a build.
+    urls: Urls,
+    memo: LoadMemo,
+) -> tuple[list[BodyContext], list[str]]:
+    """Each body's context and key. A body's key is its file's key (the body, its claims and reviews) and the
+    context without what the file gave: hashing every body again on each rebuild cost more than the rest."""
+    contexts, keys = [], []
+    profiled_key = profiled_digest(profiled)
+    for item in items:
+        people = [actors.get(entry.id) for entry in getattr(item, "people", ())]
+        inputs = (item, *people) if isinstance(item, Article) else (item, *actors.values())
+        known = memo.bodies.get(item.key)
+        if known is not None and same_records(known[0], inputs) and known[1].profiled_digest == profiled_key:
+            _, context, key = known
+        else:
+            if isinstance(item, Article):
+                context = body_context(item, actors, profiled, config, urls)
+            else:
+                context = page_context(item, actors, urls)
+            key = digest("body", file_keys[item.key], replace(context, claims={}), config.raw_html)
+            memo.bodies[item.key] = (inputs, context, key)
+        contexts.append(context)
+        keys.append(key)
+    return contexts, keys
 
-    A body's key is its file's key (the file's text: the body, the claims and reviews) and the context without
-    what the file gave: hashing 10,000 bodies again on every rebuild cost more than all the rest of the key."""
-    keys = [
-        digest("body", file_key, replace(context, claims={}), config.raw_html)
-        for file_key, context in zip(file_keys, contexts, strict=True)
-    ]
+
+def render_cached(
+    items: list[Any], contexts: list[BodyContext], keys: list[str], cache: ContentCache, render_bodies: BodyRenderer
+) -> list[RenderedBody]:
+    """Every body rendered, reusing those whose key (text and context) is unchanged since an earlier build."""
     bodies: list[RenderedBody | None] = [cache.get(cache.bodies, key) for key in keys]
     missing = [i for i, body in enumerate(bodies) if body is None]
     for index, body in zip(missing, render_bodies([(items[i].body, contexts[i]) for i in missing]), strict=True):
         bodies[index] = body
         cache.put(cache.bodies, keys[index], body)
-    return bodies, keys  # type: ignore[return-value]
+    return bodies  # type: ignore[return-value]
 
 
 def render_all(md: MarkdownIt, jobs: Iterable[tuple[str, BodyContext]]) -> list[RenderedBody]:
@@ -237,8 +269,22 @@ def body_context(
     )
 
 
-def with_body(article: Article, body: RenderedBody, key: str, report: Report, cache: ContentCache) -> Article:
+def with_body(
+    article: Article, body: RenderedBody, key: str, report: Report, cache: ContentCache, memo: LoadMemo
+) -> Article:
     """The article with its rendered body, reviews and summary; `key` digests the file and body it came from."""
+    known = memo.articles.get(article.key)
+    if known is not None and same_records(known[0], (article, body)):
+        report.extend(known[2])
+        return known[1]
+    own = Report()
+    rendered = article_with_body(article, body, key, own, cache)
+    memo.articles[article.key] = ((article, body), rendered, tuple(own.diagnostics))
+    report.extend(own.diagnostics)
+    return rendered
+
+
+def article_with_body(article: Article, body: RenderedBody, key: str, report: Report, cache: ContentCache) -> Article:
     for claim in article.claims:
         if claim.quote and claim.id not in body.marked_claims:
             report.warning(
@@ -263,8 +309,11 @@ def with_body(article: Article, body: RenderedBody, key: str, report: Report, ca
     )
 
 
-def with_bio(actor: Actor, md: MarkdownIt, cache: ContentCache) -> Actor:
+def with_bio(actor: Actor, md: MarkdownIt, cache: ContentCache, memo: LoadMemo) -> Actor:
     """The actor with its biography as HTML (cached by its text) and the fingerprint of the merged record."""
+    known = memo.bios.get(actor.id)
+    if known is not None and known[0] is actor:
+        return known[1]
     bio_html = ""
     if actor.bio.strip():
         key = digest("bio", actor.bio, md.options.get("html"))
@@ -273,7 +322,9 @@ def with_bio(actor: Actor, md: MarkdownIt, cache: ContentCache) -> Actor:
             bio_html = render_plain(md, actor.bio)
             cache.put(cache.derived, key, bio_html)
     merged = replace(actor, bio_html=bio_html)
-    return replace(merged, fingerprint=fingerprint(merged))
+    result = replace(merged, fingerprint=fingerprint(merged))
+    memo.bios[actor.id] = (actor, result)
+    return result
 
 
 def asset_site_path(rel_path: str, bundles: dict[str, str]) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from ssg.config import SiteConfig
-from ssg.errors import Report
+from ssg.errors import Diagnostic, Report
 from ssg.model.types import Actor, ActorEntry, Article, Claim, Page, Profile, RoleReport, Site, Tag, sort_key
 from ssg.urls import Urls
 
@@ -19,20 +19,52 @@ def oldest_first(articles: Iterable[Article]) -> list[Article]:
     return sorted(articles, key=lambda a: a.sort_key)
 
 
+MergeMemo = dict[str, tuple[tuple, Actor | None, tuple[Diagnostic, ...]]]
+
+
 def merge_actors(
-    profiles: dict[str, Profile], articles: Sequence[Article], urls: Urls, report: Report
+    profiles: dict[str, Profile],
+    articles: Sequence[Article],
+    urls: Urls,
+    report: Report,
+    memo: MergeMemo | None = None,
 ) -> dict[str, Actor]:
-    """One Actor per id: the profile's fields win; else the most recent article that gives each field."""
+    """One Actor per id: the profile's fields win; else the most recent article that gives each field.
+
+    `memo` (kept by a long-lived builder) returns the previous Actor when its profile and every article that
+    declares it are the very same records as last time: an edit re-merges only the actors it touches."""
     entries: dict[str, list[tuple[Article, ActorEntry]]] = defaultdict(list)
     for article in oldest_first(articles):
         for entry in article.people:
             entries[entry.id].append((article, entry))
     actors: dict[str, Actor] = {}
     for actor_id in sorted(set(profiles) | set(entries)):
-        actor = merge_actor(actor_id, profiles.get(actor_id), entries.get(actor_id, []), urls, report)
+        inputs = (profiles.get(actor_id), *(record for pair in entries.get(actor_id, ()) for record in pair))
+        known = memo.get(actor_id) if memo is not None else None
+        if (
+            known is not None
+            and len(known[0]) == len(inputs)
+            and all(a is b for a, b in zip(known[0], inputs, strict=True))
+        ):
+            _, actor, diagnostics = known
+        else:
+            own = Report()
+            actor = merge_actor(actor_id, profiles.get(actor_id), entries.get(actor_id, []), urls, own)
+            diagnostics = tuple(own.diagnostics)
+            if memo is not None:
+                memo[actor_id] = (inputs, actor, diagnostics)
+        report.extend(diagnostics)
         if actor is not None:
             actors[actor_id] = actor
+    if memo is not None:
+        for gone in set(memo) - set(profiles) - set(entries):
+            del memo[gone]
     return actors
+
+
+def same_records(known: tuple, inputs: tuple) -> bool:
+    """The very same records (identity, not equality: equal-looking records would cost a deep compare)."""
+    return len(known) == len(inputs) and all(a is b for a, b in zip(known, inputs, strict=True))
 
 
 def merge_actor(
