@@ -99,11 +99,13 @@ class Builder:
         digests = self.page_digests(loaded, specs)
         output_key = str(options.output.resolve())
         previous = self.cache.pages.get(output_key, {})
+        written = self.written_files  # what this Builder wrote last (the preview): no need to stat each file
+
+        def kept(rel_path: str) -> bool:
+            return rel_path in written if written is not None else (options.output / rel_path).is_file()
+
         stale = [
-            s
-            for s in specs
-            if previous.get(Urls.rel_path(s.site_path)) != digests[s.site_path]
-            or not (options.output / Urls.rel_path(s.site_path)).is_file()
+            s for s in specs if previous.get(rel := Urls.rel_path(s.site_path)) != digests[s.site_path] or not kept(rel)
         ]
         pages = self.render(loaded, stale, report, progress)
         if in_place:  # the preview: render everything first, so a template error leaves the pages untouched
