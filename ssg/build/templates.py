@@ -5,7 +5,7 @@ from __future__ import annotations
 import traceback
 from pathlib import Path
 
-from jinja2 import TemplateSyntaxError
+from jinja2 import TemplateNotFound, TemplateSyntaxError
 
 from ssg.errors import Diagnostic, Severity
 
@@ -20,13 +20,11 @@ def template_diagnostic(exc: Exception, site_dir: Path) -> Diagnostic:
             if frame.filename.endswith((".html", ".xml", ".txt")):
                 filename, line = frame.filename, frame.lineno or 0
                 break
-    return Diagnostic(
-        display_path(filename, site_dir),
-        line,
-        0,
-        Severity.ERROR,
-        f"template error: {getattr(exc, 'message', None) or exc}",
-    )
+    if isinstance(exc, TemplateNotFound):
+        message = f"template '{exc.name}' not found (neither in templates/ nor in the default theme)"
+    else:
+        message = f"template error: {getattr(exc, 'message', None) or exc}"
+    return Diagnostic(display_path(filename, site_dir), line, 0, Severity.ERROR, message)
 
 
 def display_path(filename: str | None, site_dir: Path) -> str:

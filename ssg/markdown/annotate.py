@@ -72,7 +72,10 @@ def id_place(body: BodyState, inline: Token, href: str, prefix: str, occurrence:
 def mention(token: Token, actor_id: str, inline: Token, body: BodyState, occurrence: int) -> bool:
     if not body.context.knows_actor(actor_id):
         line, col = id_place(body, inline, MENTION_PREFIX + actor_id, MENTION_PREFIX, occurrence)
-        body.error(line, col, f"unknown actor '{actor_id}'", body.context.known_actors(), actor_id)
+        if not actor_id:
+            body.error(line, col, "a mention needs an actor id: [text](@actor-id)")
+        else:
+            body.error(line, col, f"unknown actor '{actor_id}'", body.context.known_actors(), actor_id)
         return False
     token.attrs = mention_attrs(body.context, actor_id)
     return True
@@ -82,7 +85,9 @@ def claim_span(opening: Token, closing: Token, claim_id: str, inline: Token, bod
     claims = body.context.claims
     if claim_id not in claims or claim_id in body.marked_claims:
         line, col = id_place(body, inline, CLAIM_PREFIX + claim_id, CLAIM_PREFIX, occurrence)
-        if claim_id not in claims:
+        if not claim_id:
+            body.error(line, col, "a claim span needs a claim id: [text](claim:claim-id)")
+        elif claim_id not in claims:
             body.error(line, col, f"unknown claim '{claim_id}'", sorted(claims), claim_id)
         else:
             body.error(line, col, f"claim '{claim_id}' is marked twice in the body")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from jinja2 import Environment, meta
+from jinja2 import Environment, TemplateNotFound, TemplateSyntaxError, meta
 
 from ssg.model.types import Actor, Claim, Site, fingerprint
 from ssg.render import PageSpec, feed_articles
@@ -26,9 +26,17 @@ def template_digests(env: Environment, names: Iterable[str]) -> dict[str, str]:
         if name in seen:
             return
         seen.add(name)
-        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        try:
+            source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        except TemplateNotFound:
+            sources[name] = "(missing)"  # rendering reports it, with the template that asked for it
+            return
         sources[name] = source
-        for ref in meta.find_referenced_templates(env.parse(source)):
+        try:
+            references = list(meta.find_referenced_templates(env.parse(source)))
+        except TemplateSyntaxError:
+            return  # rendering reports it at its file and line
+        for ref in references:
             if ref is not None:
                 closure(ref, seen)
 
