@@ -6,6 +6,7 @@ Exit status: 0 success; 1 the content has errors; 2 bad usage or configuration. 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -161,8 +162,13 @@ def serve(site_dir: Path, host: str, port: int, drafts: bool, output_dir: Path |
     except OutputError as exc:
         raise click.UsageError(str(exc)) from exc
     click.echo(f"Serving {site_dir.resolve()} at {server.url} (Ctrl-C to stop)")
+    signal.signal(signal.SIGTERM, stop_on_signal)  # `kill`, `timeout`, a service manager: stop as on Ctrl-C
     server.serve_forever()
     click.echo("Stopped.")
+
+
+def stop_on_signal(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @main.command()
