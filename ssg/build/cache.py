@@ -54,6 +54,10 @@ class ContentCache:
             self.pages[output_key] = pages
             self.dirty = True
 
+    def has_unused(self) -> bool:
+        """Whether the last build left entries unused (pruning them changes the file)."""
+        return any(key not in self.used for table in (self.parsed, self.bodies, self.derived) for key in table)
+
     def prune(self) -> None:
         """Keep only what the last build used, so the cache does not grow with every edit."""
         for table in (self.parsed, self.bodies, self.derived):
@@ -121,7 +125,7 @@ class HashingWriter:
 def save_cache(site_dir: Path, cache: ContentCache) -> None:
     """Write the cache atomically (a temporary file renamed over the old one); nothing when nothing changed."""
     path = cache_file(site_dir)
-    if not cache.dirty and len(cache.used) == len(cache.parsed) + len(cache.bodies) and path.exists():
+    if not cache.dirty and not cache.has_unused() and path.exists():
         cache.used.clear()
         return
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -134,6 +134,7 @@ class FileReader:
             if text is not None:
                 self.keys[rel_path] = digest("file", rel_path, text, self.salt)
                 self.cache.stats[rel_path] = (file_stamp(path), self.salt, self.keys[rel_path])
+                self.cache.dirty = True  # a new stamp to remember, even when the text is the same
                 texts.append((path, rel_path, text))
         missing = [job for job in texts if self.cache.get(self.cache.parsed, self.keys[job[1]]) is None]
         if parse_many is not None:
