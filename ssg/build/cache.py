@@ -10,11 +10,14 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from ssg import __version__
+from ssg.errors import Diagnostic
+from ssg.markdown import RenderedBody
+from ssg.model.types import ActorEntry, Article, Claim, Page, Profile, Source
 
 FORMAT = 1
 MAGIC = b"ssg-cache\n"
@@ -72,8 +75,16 @@ def cache_file(site_dir: Path) -> Path:
     return site_dir / CACHE_DIR / f"build-v{FORMAT}.pickle"
 
 
+def record_schema() -> str:
+    """The field names of every class the cache pickles: a changed class makes old files unreadable on purpose
+    (unpickling restores old instances without the new fields, which would fail far from here)."""
+    classes = (ContentCache, Article, Claim, ActorEntry, Source, Page, Profile, RenderedBody, Diagnostic)
+    names = [(cls.__name__, [f.name for f in fields(cls)]) for cls in classes]
+    return hashlib.blake2b(repr(names).encode(), digest_size=8).hexdigest()
+
+
 def header() -> bytes:
-    return MAGIC + f"{__version__} {FORMAT}\n".encode()
+    return MAGIC + f"{__version__} {FORMAT} {record_schema()}\n".encode()
 
 
 def load_cache(site_dir: Path) -> ContentCache:
