@@ -19,7 +19,7 @@ from ssg.build.load import LoadedSite, LoadMemo, load_site
 from ssg.build.parallel import default_jobs, parse_articles_parallel, render_bodies_parallel, render_pages_iter
 from ssg.config import load_config
 from ssg.errors import Diagnostic, Report, SiteError
-from ssg.output import OutputFile, WriteSummary, check_output_dir, write_output
+from ssg.output import OutputFile, WriteSummary, already_written, check_output_dir, write_output
 from ssg.render import PageSpec, create_environment, plan_pages
 from ssg.render.inputs import PageInputs, template_digests
 from ssg.urls import Urls
@@ -114,7 +114,12 @@ class Builder:
                 raise SiteError(report)
         # a build streams pages into the staging folder as they come; an error discards that folder
         files = self.output_files(loaded, specs, pages, report)
-        summary = write_output(options.output, files, in_place=in_place, previous=self.written_files)
+        summary = None
+        if not stale:  # nothing to render: perhaps nothing to write either
+            files = iter(materialized := list(files))
+            summary = already_written(options.output, materialized)
+        if summary is None:
+            summary = write_output(options.output, files, in_place=in_place, previous=self.written_files)
         self.written_files = set(summary.files)
         self.cache.set_pages(output_key, {Urls.rel_path(s.site_path): digests[s.site_path] for s in specs})
         if options.use_cache:
