@@ -115,7 +115,7 @@ class Builder:
         # a build streams pages into the staging folder as they come; an error discards that folder
         files = self.output_files(loaded, specs, pages, report)
         summary = None
-        if not stale:  # nothing to render: perhaps nothing to write either
+        if not stale and not in_place:  # nothing to render: perhaps nothing to write either
             files = iter(materialized := list(files))
             summary = already_written(options.output, materialized)
         if summary is None:
@@ -129,7 +129,7 @@ class Builder:
     def page_digests(self, loaded: LoadedSite, specs: list[PageSpec]) -> dict[str, str]:
         env = create_environment(self.options.site_dir, loaded.site)
         templates = template_digests(env, {s.template for s in specs if s.template})
-        inputs = PageInputs(loaded.site, templates)
+        inputs = PageInputs(loaded.site, templates, self.memo.digests)
         return {s.site_path: inputs.digest(s) for s in specs}
 
     def render(

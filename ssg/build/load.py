@@ -41,6 +41,8 @@ class LoadMemo:
     bodies: dict = field(default_factory=dict)  # source key -> (inputs, context, body key)
     articles: dict = field(default_factory=dict)  # article key -> (inputs, rendered article, diagnostics)
     bios: dict = field(default_factory=dict)  # actor id -> (merged actor, the actor with its biography)
+    linked: dict = field(default_factory=dict)  # article key -> (rendered article, linked article)
+    digests: dict = field(default_factory=dict)  # article page path -> (inputs, page digest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +104,7 @@ def load_site(
     actors = {i: with_bio(a, md, cache, memo) for i, a in actors.items()}
     if report.has_errors:
         return None
-    site = link_site(config, urls, rendered_articles, actors, rendered_pages)
+    site = link_site(config, urls, rendered_articles, actors, rendered_pages, memo.linked)
     return LoadedSite(site, files, tuple(links))
 
 

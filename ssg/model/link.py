@@ -51,6 +51,8 @@ def merge_actors(
             own = Report()
             actor = merge_actor(actor_id, profiles.get(actor_id), entries.get(actor_id, []), urls, own)
             diagnostics = tuple(own.diagnostics)
+            if known is not None and known[1] == actor:
+                actor = known[1]  # an edit that left this actor as it was: keep the record, so what uses it stays
             if memo is not None:
                 memo[actor_id] = (inputs, actor, diagnostics)
         report.extend(diagnostics)
@@ -159,10 +161,14 @@ def link_site(
     articles: Sequence[Article],
     actors: dict[str, Actor],
     pages: Sequence[Page],
+    memo: dict[str, tuple[Article, Article]] | None = None,
 ) -> Site:
-    """The frozen Site: appearances, claims by and about each actor, co-appearances, tags, roles."""
+    """The frozen Site: appearances, claims by and about each actor, co-appearances, tags, roles.
+
+    `memo` (a long-lived builder's) keeps each linked article: the same record with the same appearances is the
+    same linked record as last time, so what is keyed on it (page digests) can be reused too."""
     newest = sorted(articles, key=lambda a: a.sort_key, reverse=True)
-    linked = [replace(a, actor_ids=appearance_ids(a, actors)) for a in newest]
+    linked = [with_appearances(a, actors, memo) for a in newest]
     claims = sorted((c for a in linked for c in a.claims), key=lambda c: (c.article_key, c.line))
     claims.sort(key=lambda c: sort_key(c.date), reverse=True)  # SPEC §6: newest first by the claim's date
 
@@ -213,6 +219,17 @@ def link_site(
         pages=tuple(sorted(pages, key=lambda p: (p.weight, p.title.casefold(), p.key))),
         articles_by_key={a.key: a for a in linked},
     )
+
+
+def with_appearances(article: Article, actors: dict[str, Actor], memo: dict | None) -> Article:
+    actor_ids = appearance_ids(article, actors)
+    known = memo.get(article.key) if memo is not None else None
+    if known is not None and known[0] is article and known[1].actor_ids == actor_ids:
+        return known[1]
+    linked = replace(article, actor_ids=actor_ids)
+    if memo is not None:
+        memo[article.key] = (article, linked)
+    return linked
 
 
 def appearance_ids(article: Article, actors: dict[str, Actor]) -> tuple[str, ...]:

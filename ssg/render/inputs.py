@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from jinja2 import Environment, TemplateNotFound, TemplateSyntaxError, meta
 
+from ssg.model.link import same_records
 from ssg.model.types import Actor, Claim, Site, fingerprint
 from ssg.render import PageSpec, feed_articles
 
@@ -51,9 +52,10 @@ def template_digests(env: Environment, names: Iterable[str]) -> dict[str, str]:
 class PageInputs:
     """Computes page digests for one Site; the site-wide parts are computed once."""
 
-    def __init__(self, site: Site, templates: dict[str, str]):
+    def __init__(self, site: Site, templates: dict[str, str], memo: dict | None = None):
         self.site = site
         self.templates = templates
+        self.memo = memo if memo is not None else {}  # article page path -> (base, records by identity, digest)
         self.chrome = fingerprint(site.config, [(p.path, p.title, p.weight) for p in site.pages])
         self._everything: str | None = None
 
@@ -82,19 +84,27 @@ class PageInputs:
             ids.update(claim.about_ids)
         return ids
 
-    def articles_of(self, keys: Iterable[str]) -> list[str]:
+    def listed(self, keys: Iterable[str]) -> list[tuple[str, int]]:
+        """What a list item of each article shows (`article_item`): its listing fingerprint (title, date,
+        summary, claims...) and its count of actors; not its body, so a body edit leaves the lists alone."""
         site = self.site
-        return [site.article(k).fingerprint for k in keys]
+        return [(article.listing_fingerprint, len(article.actor_ids)) for article in map(site.article, keys)]
 
     def digest(self, spec: PageSpec) -> str:
         site = self.site
         template = self.templates.get(spec.template or "", "")
         base = (spec.kind, spec.site_path, spec.number, template, self.chrome)
         kind = spec.kind
-        if kind == "article":
+        if kind == "article":  # most pages are articles: when their records are the same objects, so is the digest
             article = site.article(spec.key)
-            actor_ids = set(article.actor_ids) | self.claims_actors(article.claims)
-            return fingerprint(base, article.fingerprint, article.actor_ids, self.actors_of(actor_ids))
+            actor_ids = sorted(set(article.actor_ids) | self.claims_actors(article.claims))
+            records = (article, *(site.actors.get(i) for i in actor_ids))
+            known = self.memo.get(spec.site_path)
+            if known is not None and known[0] == base and same_records(known[1], records):
+                return known[2]
+            result = fingerprint(base, article.fingerprint, article.actor_ids, self.actors_of(actor_ids))
+            self.memo[spec.site_path] = (base, records, result)
+            return result
         if kind == "actor":
             return fingerprint(base, *self.actor_inputs(site.actors[spec.key]))
         if kind in ("actor_feed", "tag_feed", "feed"):
@@ -105,9 +115,9 @@ class PageInputs:
         if kind == "home":
             per_page = site.config.articles_per_page
             shown = site.articles[(spec.number - 1) * per_page : spec.number * per_page]
-            return fingerprint(base, len(site.articles), [a.fingerprint for a in shown])
+            return fingerprint(base, len(site.articles), self.listed(a.key for a in shown))
         if kind == "tag":
-            return fingerprint(base, self.articles_of(site.tags[spec.key].article_keys))
+            return fingerprint(base, self.listed(site.tags[spec.key].article_keys))
         if kind == "page":
             return fingerprint(base, next(p.fingerprint for p in site.pages if p.key == spec.key))
         if kind in GLOBAL_KINDS:
@@ -125,6 +135,6 @@ class PageInputs:
             actor.verdict_counts,
             [(c.article_key, c.id) for c in actor.claims_by],
             [(c.article_key, c.id) for c in actor.claims_about],
-            self.articles_of(dict.fromkeys([*actor.article_keys, *claim_articles])),
+            self.listed(dict.fromkeys([*actor.article_keys, *claim_articles])),
             self.actors_of(actor_ids),
         )
