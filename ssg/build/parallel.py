@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ssg.build.load import ParseResult, article_parser, parse_text
+from ssg.build.load import ParseResult, article_parser, parse_text, render_all
 from ssg.build.templates import template_diagnostic
 from ssg.config import SiteConfig
 from ssg.errors import Diagnostic
@@ -96,8 +96,7 @@ def _render_body_job(job: tuple[str, BodyContext]) -> RenderedBody:
 def render_bodies_parallel(raw_html: bool, jobs: Sequence[tuple[str, BodyContext]], workers: int) -> list[RenderedBody]:
     """Markdown bodies rendered across `workers` processes, in order."""
     if workers <= 1 or len(jobs) < MIN_PARALLEL or not can_fork():
-        md = create_markdown(raw_html)
-        return [render_body(md, text, context) for text, context in jobs]
+        return render_all(create_markdown(raw_html), jobs)
     with forked_pool(workers, _init_markdown, (raw_html,)) as pool:
         return list(pool.map(_render_body_job, jobs, chunksize=CHUNK))
 

@@ -35,6 +35,7 @@ def create_environment(site_dir: Path, site: Site) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: no need to stat every template on every page
     )
     env.globals.update(
         site=site,
