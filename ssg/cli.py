@@ -110,7 +110,7 @@ def build(
     click.echo(
         f"Built {result.pages} pages in {result.seconds:.2f} s -> {options.output} "
         f"({result.rendered} rendered; files: {written.written} written, {written.removed} removed, "
-        f"{written.unchanged} unchanged)"
+        f"{written.unchanged} unchanged{'; up to date' if result.up_to_date else ''})"
     )
     exit_now()
 

@@ -16,6 +16,15 @@ from pathlib import Path
 from ssg.build.cache import ContentCache, load_cache, save_cache
 from ssg.build.links import asset_paths, check_links, content_assets, static_files
 from ssg.build.load import LoadedSite, LoadMemo, load_site
+from ssg.build.manifest import (
+    Manifest,
+    forget_manifest,
+    input_stamps,
+    load_manifest,
+    options_key,
+    output_stamps,
+    save_manifest,
+)
 from ssg.build.parallel import default_jobs, parse_articles_parallel, render_bodies_parallel, render_pages_iter
 from ssg.config import load_config
 from ssg.errors import Diagnostic, Report, SiteError
@@ -54,6 +63,7 @@ class BuildResult:
     seconds: float
     written: WriteSummary
     report: Report = field(default_factory=Report)
+    up_to_date: bool = False  # nothing changed since the last build: nothing was read, rendered or written
 
 
 class Builder:
@@ -61,11 +71,16 @@ class Builder:
 
     def __init__(self, options: BuildOptions, cache: ContentCache | None = None):
         self.options = options
-        self.cache = (
-            cache if cache is not None else load_cache(options.site_dir) if options.use_cache else ContentCache()
-        )
+        self._cache = cache
         self.written_files: set[str] | None = None  # what this Builder's last write left in the output
         self.memo = LoadMemo()  # records of the last build, by identity (see LoadMemo)
+
+    @property
+    def cache(self) -> ContentCache:
+        """Loaded on first use: a build that finds nothing changed never reads it."""
+        if self._cache is None:
+            self._cache = load_cache(self.options.site_dir) if self.options.use_cache else ContentCache()
+        return self._cache
 
     def load(self, report: Report) -> LoadedSite:
         """Config and content, validated; raises SiteError with every diagnostic when anything is wrong."""
@@ -93,6 +108,17 @@ class Builder:
         options = self.options
         report = Report()
         check_output_dir(options.output, options.site_dir)
+        remembered = options.use_cache and not in_place  # one-shot builds: the manifest of the last one
+        manifest, outputs = None, None
+        if remembered:
+            inputs = input_stamps(options.site_dir)  # before anything is read: an edit during the build is new
+            manifest = load_manifest(options.site_dir)
+            if manifest is not None and manifest.options == self.options_key():
+                outputs = output_stamps(options.output)
+                if manifest.inputs == inputs and outputs == manifest.outputs:
+                    return self.up_to_date(manifest, started)
+            else:
+                manifest = None
         loaded = self.load(report)
         specs = plan_pages(loaded.site)
         check_links(loaded, {s.site_path for s in specs} | asset_paths(options.site_dir, loaded), report, strict=False)
@@ -102,7 +128,12 @@ class Builder:
         written = self.written_files  # what this Builder wrote last (the preview): no need to stat each file
 
         def kept(rel_path: str) -> bool:
-            return rel_path in written if written is not None else (options.output / rel_path).is_file()
+            """Whether the output still holds the file the last build wrote for this page."""
+            if written is not None:
+                return rel_path in written
+            if manifest is not None and outputs is not None:  # as the last build left it: not edited by hand
+                return rel_path in outputs and outputs[rel_path] == manifest.outputs.get(rel_path)
+            return (options.output / rel_path).is_file()
 
         stale = [
             s for s in specs if previous.get(rel := Urls.rel_path(s.site_path)) != digests[s.site_path] or not kept(rel)
@@ -119,12 +150,29 @@ class Builder:
             files = iter(materialized := list(files))
             summary = already_written(options.output, materialized)
         if summary is None:
+            if remembered:
+                forget_manifest(options.site_dir)  # the output changes: the old manifest no longer describes it
             summary = write_output(options.output, files, in_place=in_place, previous=self.written_files)
         self.written_files = set(summary.files)
         self.cache.set_pages(output_key, {Urls.rel_path(s.site_path): digests[s.site_path] for s in specs})
         if options.use_cache:
             save_cache(options.site_dir, self.cache)
+        if remembered:
+            outputs = output_stamps(options.output)
+            warnings = tuple(report.diagnostics)
+            save_manifest(options.site_dir, Manifest(self.options_key(), inputs, outputs, len(specs), warnings))
         return BuildResult(len(specs), len(stale), time.perf_counter() - started, summary, report)
+
+    def options_key(self) -> tuple:
+        return options_key(self.options.drafts, self.options.base_url, self.options.output)
+
+    def up_to_date(self, manifest: Manifest, started: float) -> BuildResult:
+        """The result of a build that changes nothing: no input changed since the last successful build and its
+        output is still exactly as it left it (make's rule, by size and mtime). Its warnings are reported again."""
+        files = frozenset(manifest.outputs)
+        summary = WriteSummary(0, len(files), 0, (), files)
+        report = Report(list(manifest.diagnostics))
+        return BuildResult(manifest.pages, 0, time.perf_counter() - started, summary, report, up_to_date=True)
 
     def page_digests(self, loaded: LoadedSite, specs: list[PageSpec]) -> dict[str, str]:
         env = create_environment(self.options.site_dir, loaded.site)

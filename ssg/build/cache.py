@@ -88,34 +88,40 @@ def header() -> bytes:
 
 
 def load_cache(site_dir: Path) -> ContentCache:
-    """The saved cache, or an empty one when there is none or it is unreadable (never an error).
+    """The saved cache, or an empty one when there is none or it is unreadable (never an error)."""
+    cache = read_checked(cache_file(site_dir))
+    if not isinstance(cache, ContentCache):
+        return ContentCache()
+    cache.dirty = False
+    return cache
+
+
+def read_checked(path: Path) -> Any:
+    """The object `write_checked` saved at `path`, or None when it is missing, from another ssg or damaged.
 
     The file is the header, the pickle, then the SHA-256 of the pickle: a file cut short or damaged anywhere
     fails the check and is ignored."""
-    path = cache_file(site_dir)
     try:
         with path.open("rb") as stream:
             if stream.read(len(header())) != header():
-                return ContentCache()
+                return None
             size = path.stat().st_size - len(header()) - TRAILER
             if size <= 0:
-                return ContentCache()
+                return None
             checksum = hashlib.sha256()
             remaining = size
             while remaining:
                 chunk = stream.read(min(remaining, 1 << 20))
                 if not chunk:
-                    return ContentCache()
+                    return None
                 checksum.update(chunk)
                 remaining -= len(chunk)
             if stream.read(TRAILER) != checksum.hexdigest().encode():
-                return ContentCache()
+                return None
             stream.seek(len(header()))
-            cache = pickle.load(stream)
-            cache.dirty = False
+            return pickle.load(stream)
     except Exception:
-        return ContentCache()
-    return cache if isinstance(cache, ContentCache) else ContentCache()
+        return None
 
 
 TRAILER = 64  # hex SHA-256
@@ -139,19 +145,24 @@ def save_cache(site_dir: Path, cache: ContentCache) -> None:
     if not cache.dirty and not cache.has_unused() and path.exists():
         cache.used.clear()
         return
+    cache.prune()
+    write_checked(path, cache)
+    cache.dirty = False
+
+
+def write_checked(path: Path, value: Any) -> None:
+    """Pickle `value` to `path` atomically (a temporary file renamed over the old one), framed for read_checked."""
     path.parent.mkdir(parents=True, exist_ok=True)
     gitignore = path.parent / ".gitignore"
     if not gitignore.exists():
         gitignore.write_text("*\n")
-    cache.prune()
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         with temporary.open("wb") as stream:
             stream.write(header())
             writer = HashingWriter(stream)
-            pickle.dump(cache, writer, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, writer, protocol=pickle.HIGHEST_PROTOCOL)
             stream.write(writer.checksum.hexdigest().encode())
         temporary.replace(path)
-        cache.dirty = False
     finally:
         temporary.unlink(missing_ok=True)
