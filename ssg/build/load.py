@@ -63,10 +63,12 @@ def load_site(
     render_bodies: BodyRenderer | None = None,
     parse_articles: ArticleParser | None = None,
     memo: LoadMemo | None = None,
+    stamps: dict[str, tuple[int, int]] | None = None,
 ) -> LoadedSite | None:
     """Read content/ and build the Site; None when the content has errors (all of them in `report`).
 
-    Files and bodies found in `cache` (by content digest) are reused; new results are added to it.
+    Files and bodies found in `cache` (by content digest) are reused; new results are added to it. `stamps`
+    (size and mtime by rel_path, taken before this build read anything) saves statting each file again.
     """
     cache = cache if cache is not None else ContentCache()
     memo = memo if memo is not None else LoadMemo()
@@ -74,7 +76,7 @@ def load_site(
     files = discover_content(site_dir)
     for _, rel_path in files.ignored:
         report.warning(rel_path, 0, 0, "ignored: Markdown here is neither an article, an actor profile nor a page")
-    reader = FileReader(cache, report, digest(config))
+    reader = FileReader(cache, report, digest(config), stamps)
     profiles: dict[str, Profile] = {
         p.id: p for p in reader.read_all(files.profiles, lambda doc, r: parse_profile(doc, Path(doc.rel_path).stem, r))
     }
@@ -111,8 +113,9 @@ def load_site(
 class FileReader:
     """Reads content files, or takes their parsed records from the cache when their text is unchanged."""
 
-    def __init__(self, cache: ContentCache, report: Report, salt: str):
+    def __init__(self, cache: ContentCache, report: Report, salt: str, stamps: dict | None = None):
         self.cache = cache
+        self.stamps = stamps if stamps is not None else {}
         self.report = report
         self.salt = salt  # what else the parse depends on: the config, the set of profiles
         self.keys: dict[str, str] = {}  # rel_path -> the key its record is cached under
@@ -135,7 +138,7 @@ class FileReader:
             text = read_text(path, rel_path, self.report)
             if text is not None:
                 self.keys[rel_path] = digest("file", rel_path, text, self.salt)
-                self.cache.stats[rel_path] = (file_stamp(path), self.salt, self.keys[rel_path])
+                self.cache.stats[rel_path] = (self.stamp(path, rel_path), self.salt, self.keys[rel_path])
                 self.cache.dirty = True  # a new stamp to remember, even when the text is the same
                 texts.append((path, rel_path, text))
         missing = [job for job in texts if self.cache.get(self.cache.parsed, self.keys[job[1]]) is None]
@@ -161,10 +164,14 @@ class FileReader:
         if known is None or known[1] != self.salt or known[2] not in self.cache.parsed:
             return None
         try:
-            stamp = file_stamp(path)
+            stamp = self.stamp(path, rel_path)
         except OSError:
             return None
         return known[2] if stamp == known[0] else None
+
+    def stamp(self, path: Path, rel_path: str) -> tuple[int, int]:
+        known = self.stamps.get(rel_path)
+        return known if known is not None else file_stamp(path)
 
 
 def file_stamp(path: Path) -> tuple[int, int]:
