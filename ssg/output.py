@@ -7,7 +7,6 @@ preview server see only real changes; and an edit that changes one page costs on
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 from collections.abc import Iterable
@@ -44,26 +43,66 @@ def staging_dir(output_dir: Path) -> Path:
 
 @dataclass(frozen=True, slots=True)
 class OutputFile:
-    """One file of the output: bytes to write, a file to copy, or (neither) the previous output's file kept."""
+    """One file of the output: bytes to write, a file to copy, a file already `prepared` by
+    `Destination.prepare` (a rendered page), or none of these: the previous output's file, kept as it is."""
 
     rel_path: str
     data: bytes | None = None
     source: Path | None = None
+    prepared: Path | None = None
 
 
-def write_output(output_dir: Path, files: Iterable[OutputFile], existing: set[str] | None = None) -> WriteSummary:
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """Where one build's files go: a new output folder is filled under another name (`stage`) and renamed into
+    place at the end; an existing one gets each new or changed file beside its target, renamed over it once all
+    are ready. Plain paths: worker processes render pages and `prepare` their files themselves."""
+
+    output_dir: Path
+    stage: Path | None  # a first build's folder, renamed to output_dir at the end
+
+    @classmethod
+    def open(cls, output_dir: Path) -> Destination:
+        if output_dir.is_dir():
+            return cls(output_dir, None)
+        remove_leftovers(output_dir)
+        stage = staging_dir(output_dir)
+        stage.mkdir(parents=True)
+        return cls(output_dir, stage)
+
+    def prepare(self, rel_path: str, data: bytes) -> Path | None:
+        """Write one file where write_output takes it from; None when the output already has these bytes."""
+        if self.stage is not None:
+            path = self.stage / rel_path
+        else:
+            target = self.output_dir / rel_path
+            if same_bytes(target, data):
+                return None
+            path = target.with_name(f".{target.name}.ssg-new")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return path
+
+    def discard(self) -> None:
+        """A failed first build: its folder goes (the prepared files of an update are discarded by write_output)."""
+        if self.stage is not None:
+            shutil.rmtree(self.stage, ignore_errors=True)
+
+
+def write_output(
+    destination: Destination, files: Iterable[OutputFile], existing: set[str] | None = None
+) -> WriteSummary:
     """Make `files` the whole output folder, touching only what changed.
 
-    A folder that does not exist yet is filled under another name and renamed into place. An existing one is
-    updated in place, as a transaction: each new or changed file is first written beside its target, and only
-    when every file is ready (`files` can raise: a page failed) are they renamed over their targets and the
-    files the site no longer has removed. Until then the output is untouched; an exception discards the new
-    files. `existing` names the files the folder holds now, when the caller knows (saves walking it)."""
-    if not output_dir.is_dir():
-        return write_fresh(output_dir, files)
+    Updating an existing folder is a transaction: new and changed files are written beside their targets, and
+    only when every file is ready (`files` can raise: a page failed) are they renamed over their targets and
+    the files the site no longer has removed. Until then the output is untouched; an exception discards the
+    new files. `existing` names the files the folder holds now, when the caller knows (saves walking it)."""
+    if destination.stage is not None:
+        return write_fresh(destination, files)
+    output_dir = destination.output_dir
     existing = existing if existing is not None else set(list_files(output_dir))
     ready: list[tuple[Path, Path]] = []  # (new file, its target)
-    made: list[Path] = []  # folders made for new pages, removed again if the build fails
     seen: set[str] = set()
     try:
         for item in files:
@@ -71,21 +110,21 @@ def write_output(output_dir: Path, files: Iterable[OutputFile], existing: set[st
                 continue
             seen.add(item.rel_path)
             target = output_dir / item.rel_path
-            if (item.data is None and item.source is None) or (item.rel_path in existing and unchanged(target, item)):
-                continue
-            make_parents(target.parent, made)
-            new = target.with_name(f".{target.name}.ssg-new")
-            if item.data is not None:
-                new.write_bytes(item.data)
-            else:
-                shutil.copy2(item.source, new)  # type: ignore[arg-type]
-            ready.append((new, target))
+            if item.prepared is not None:
+                ready.append((item.prepared, target))
+            elif item.data is not None:
+                prepared = destination.prepare(item.rel_path, item.data)
+                if prepared is not None:
+                    ready.append((prepared, target))
+            elif item.source is not None and not (item.rel_path in existing and same_file(target, item.source)):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                new = target.with_name(f".{target.name}.ssg-new")
+                ready.append((new, target))
+                shutil.copy2(item.source, new)
     except BaseException:
         for new, _ in ready:
             new.unlink(missing_ok=True)
-        for folder in reversed(made):
-            with contextlib.suppress(OSError):
-                folder.rmdir()
+            remove_empty_parents(output_dir, new)
         raise
     for new, target in ready:
         new.replace(target)
@@ -93,58 +132,43 @@ def write_output(output_dir: Path, files: Iterable[OutputFile], existing: set[st
     for rel_path in removed:
         (output_dir / rel_path).unlink(missing_ok=True)
         remove_empty_parents(output_dir, output_dir / rel_path)
-    written = [str(target.relative_to(output_dir).as_posix()) for _, target in ready]
+    written = [target.relative_to(output_dir).as_posix() for _, target in ready]
     return WriteSummary(
         len(written), len(seen) - len(written), len(removed), tuple(sorted(written + removed)), frozenset(seen)
     )
 
 
-def make_parents(folder: Path, made: list[Path]) -> None:
-    """mkdir -p, remembering each folder it made (parents first)."""
-    if folder.is_dir():
-        return
-    make_parents(folder.parent, made)
-    folder.mkdir()
-    made.append(folder)
-
-
-def write_fresh(output_dir: Path, files: Iterable[OutputFile]) -> WriteSummary:
-    """A first build: every file into a staging folder renamed into place at the end (or removed on failure)."""
-    remove_leftovers(output_dir)
-    stage = staging_dir(output_dir)
-    stage.mkdir(parents=True)
+def write_fresh(destination: Destination, files: Iterable[OutputFile]) -> WriteSummary:
+    """A first build: every file into the staging folder, renamed into place at the end (removed on failure)."""
+    stage = destination.stage
+    assert stage is not None
     written: list[str] = []
     seen: set[str] = set()
-    made_dirs: set[Path] = set()
     try:
         for item in files:
             if item.rel_path in seen:
                 continue
             seen.add(item.rel_path)
-            target = stage / item.rel_path
-            if target.parent not in made_dirs:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made_dirs.add(target.parent)
             if item.data is not None:
-                target.write_bytes(item.data)
+                destination.prepare(item.rel_path, item.data)
             elif item.source is not None:
+                target = stage / item.rel_path
+                target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(item.source, target)
-            else:
+            elif item.prepared is None:
                 raise OutputError(f"{item.rel_path}: kept from a previous output, but there is none")
             written.append(item.rel_path)
-        stage.rename(output_dir)
+        stage.rename(destination.output_dir)
     except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
+        destination.discard()
         raise
     return WriteSummary(len(written), 0, 0, tuple(sorted(written)), frozenset(written))
 
 
-def unchanged(old: Path, item: OutputFile) -> bool:
-    """Whether the output's file already has this content (same bytes, or same copied source)."""
+def same_bytes(path: Path, data: bytes) -> bool:
+    """Whether the file at `path` already holds exactly `data`."""
     try:
-        if item.data is not None:
-            return old.stat().st_size == len(item.data) and old.read_bytes() == item.data
-        return item.source is not None and same_file(old, item.source)
+        return path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
         return False
 

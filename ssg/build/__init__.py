@@ -30,7 +30,7 @@ from ssg.build.manifest import (
 from ssg.build.parallel import default_jobs, parse_articles_parallel, render_bodies_parallel, render_pages_iter
 from ssg.config import load_config
 from ssg.errors import Diagnostic, Report, SiteError
-from ssg.output import OutputFile, WriteSummary, check_output_dir, write_output
+from ssg.output import Destination, OutputFile, WriteSummary, check_output_dir, write_output
 from ssg.render import PageSpec, create_environment, plan_pages
 from ssg.render.inputs import PageInputs, template_digests
 from ssg.urls import Urls
@@ -147,12 +147,16 @@ class Builder:
         stale = [
             s for s in specs if previous.get(rel := Urls.rel_path(s.site_path)) != digests[s.site_path] or not kept(rel)
         ]
-        pages = self.render(loaded, stale, report, progress)
-        files = self.output_files(loaded, specs, pages, report)  # raises SiteError at the end if a page failed
-        if remembered:
-            forget_manifest(options.site_dir)  # the output may change: the old manifest no longer describes it
-        existing = written if written is not None else set(outputs) if outputs is not None else None
-        summary = write_output(options.output, files, existing)
+        destination = Destination.open(options.output)
+        try:
+            pages = self.render(loaded, stale, destination, report, progress)
+            files = self.output_files(loaded, specs, pages, report)  # raises SiteError at the end if a page failed
+            if remembered:
+                forget_manifest(options.site_dir)  # the output may change: the old manifest no longer describes it
+            existing = written if written is not None else set(outputs) if outputs is not None else None
+            summary = write_output(destination, files, existing)
+        finally:
+            destination.discard()  # a first build that failed (after success its folder is the output)
         self.written_files = set(summary.files)
         self.cache.set_pages(output_key, {Urls.rel_path(s.site_path): digests[s.site_path] for s in specs})
         if options.use_cache:
@@ -181,11 +185,16 @@ class Builder:
         return {s.site_path: inputs.digest(s) for s in specs}
 
     def render(
-        self, loaded: LoadedSite, specs: list[PageSpec], report: Report, progress: Progress | None
-    ) -> Iterator[tuple[str, bytes]]:
-        """(site path, bytes) of the given pages, as they are rendered (in parallel when there are many);
-        template errors go to `report`."""
-        results = render_pages_iter(self.options.site_dir, loaded.site, specs, self.options.workers)
+        self,
+        loaded: LoadedSite,
+        specs: list[PageSpec],
+        destination: Destination,
+        report: Report,
+        progress: Progress | None,
+    ) -> Iterator[tuple[str, Path | None]]:
+        """(site path, prepared file or None when its bytes are unchanged) of the given pages, as they are rendered
+        (in parallel when there are many); template errors go to `report`."""
+        results = render_pages_iter(self.options.site_dir, loaded.site, specs, destination, self.options.workers)
         for done, (spec, result) in enumerate(zip(specs, results, strict=True), start=1):
             if isinstance(result, Diagnostic):
                 report.diagnostics.append(result)
@@ -195,14 +204,15 @@ class Builder:
                 progress(done, len(specs))
 
     def output_files(
-        self, loaded: LoadedSite, specs: list[PageSpec], pages: Iterator[tuple[str, bytes]], report: Report
+        self, loaded: LoadedSite, specs: list[PageSpec], pages: Iterator[tuple[str, Path | None]], report: Report
     ) -> Iterator[OutputFile]:
         """Every file of the output: rendered pages as they come, then kept pages, static files and assets.
-        Raises SiteError at the end when a page failed, so write_output discards what it prepared."""
+        Raises SiteError at the end when a page failed, so write_output discards what was prepared."""
         kept = {s.site_path for s in specs}
-        for site_path, data in pages:
-            kept.discard(site_path)
-            yield OutputFile(Urls.rel_path(site_path), data)
+        for site_path, prepared in pages:
+            if prepared is not None:
+                kept.discard(site_path)
+                yield OutputFile(Urls.rel_path(site_path), prepared=prepared)
         if report.has_errors:
             raise SiteError(report)
         for spec in specs:

@@ -22,6 +22,7 @@ from ssg.config import SiteConfig
 from ssg.errors import Diagnostic
 from ssg.markdown import BodyContext, RenderedBody, create_markdown, render_body
 from ssg.model.types import Site
+from ssg.output import Destination
 from ssg.render import PageSpec, create_environment, render_page
 from ssg.urls import Urls
 
@@ -39,30 +40,36 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _init_pages(site_dir: Path, site: Site) -> None:
+def _init_pages(site_dir: Path, site: Site, destination: Destination) -> None:
     _WORKER["env"] = create_environment(site_dir, site)
     _WORKER["site"] = site
     _WORKER["site_dir"] = site_dir
+    _WORKER["destination"] = destination
 
 
-def render_one(spec: PageSpec) -> bytes | Diagnostic:
-    """One page; a template's failure comes back as a diagnostic (the user's template, not our bug)."""
+def render_one(spec: PageSpec) -> Path | Diagnostic | None:
+    """One page rendered and its file prepared in the output (None: the output already has these bytes); a
+    template's failure comes back as a diagnostic (the user's template, not our bug)."""
     try:
-        return render_page(_WORKER["env"], _WORKER["site"], spec)
+        data = render_page(_WORKER["env"], _WORKER["site"], spec)
     except Exception as exc:
         return template_diagnostic(exc, _WORKER["site_dir"])
+    return _WORKER["destination"].prepare(Urls.rel_path(spec.site_path), data)
 
 
-def render_pages_iter(site_dir: Path, site: Site, specs: Sequence[PageSpec], jobs: int) -> Iterator[bytes | Diagnostic]:
-    """Each spec's bytes (or diagnostic), in spec order."""
+def render_pages_iter(
+    site_dir: Path, site: Site, specs: Sequence[PageSpec], destination: Destination, jobs: int
+) -> Iterator[Path | Diagnostic | None]:
+    """Each spec's prepared file (or None, or a diagnostic), in spec order. The workers write the files
+    themselves: sending 450 MB of pages back through pipes for one process to write was the slowest part."""
     if jobs <= 1 or len(specs) < MIN_PARALLEL or not can_fork():
-        _init_pages(site_dir, site)
+        _init_pages(site_dir, site, destination)
         try:
             yield from map(render_one, specs)
         finally:
             _WORKER.clear()
         return
-    with forked_pool(jobs, _init_pages, (site_dir, site)) as pool:
+    with forked_pool(jobs, _init_pages, (site_dir, site, destination)) as pool:
         yield from pool.map(render_one, specs, chunksize=CHUNK)
 
 
