@@ -109,14 +109,16 @@ def write_output(
             if item.rel_path in seen:
                 continue
             seen.add(item.rel_path)
-            target = output_dir / item.rel_path
             if item.prepared is not None:
-                ready.append((item.prepared, target))
+                ready.append((item.prepared, output_dir / item.rel_path))
             elif item.data is not None:
                 prepared = destination.prepare(item.rel_path, item.data)
                 if prepared is not None:
-                    ready.append((prepared, target))
-            elif item.source is not None and not (item.rel_path in existing and same_file(target, item.source)):
+                    ready.append((prepared, output_dir / item.rel_path))
+            elif item.source is not None:
+                target = output_dir / item.rel_path
+                if item.rel_path in existing and same_file(target, item.source):
+                    continue
                 target.parent.mkdir(parents=True, exist_ok=True)
                 new = target.with_name(f".{target.name}.ssg-new")
                 ready.append((new, target))

@@ -32,6 +32,7 @@ from ssg.config import load_config
 from ssg.errors import Diagnostic, Report, SiteError
 from ssg.output import Destination, OutputFile, WriteSummary, check_output_dir, write_output
 from ssg.render import PageSpec, create_environment, plan_pages
+from ssg.render.environment import CompiledTemplates
 from ssg.render.inputs import PageInputs, template_digests
 from ssg.urls import Urls
 
@@ -77,6 +78,7 @@ class Builder:
         self.written_files: set[str] | None = None  # what this Builder's last write left in the output
         self.memo = LoadMemo()  # records of the last build, by identity (see LoadMemo)
         self.loaded: LoadedSite | None = None
+        self.compiled = CompiledTemplates()  # templates compiled by earlier builds of this Builder
 
     @property
     def cache(self) -> ContentCache:
@@ -180,7 +182,7 @@ class Builder:
 
     def page_digests(self, loaded: LoadedSite, specs: list[PageSpec]) -> dict[str, str]:
         env = create_environment(self.options.site_dir, loaded.site)
-        templates = template_digests(env, {s.template for s in specs if s.template})
+        templates = template_digests(env, {s.template for s in specs if s.template}, self.memo.templates)
         inputs = PageInputs(loaded.site, templates, self.memo.digests)
         return {s.site_path: inputs.digest(s) for s in specs}
 
@@ -194,7 +196,9 @@ class Builder:
     ) -> Iterator[tuple[str, Path | None]]:
         """(site path, prepared file or None when its bytes are unchanged) of the given pages, as they are rendered
         (in parallel when there are many); template errors go to `report`."""
-        results = render_pages_iter(self.options.site_dir, loaded.site, specs, destination, self.options.workers)
+        results = render_pages_iter(
+            self.options.site_dir, loaded.site, specs, destination, self.options.workers, self.compiled
+        )
         for done, (spec, result) in enumerate(zip(specs, results, strict=True), start=1):
             if isinstance(result, Diagnostic):
                 report.diagnostics.append(result)

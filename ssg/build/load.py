@@ -42,7 +42,9 @@ class LoadMemo:
     articles: dict = field(default_factory=dict)  # article key -> (inputs, rendered article, diagnostics)
     bios: dict = field(default_factory=dict)  # actor id -> (merged actor, the actor with its biography)
     linked: dict = field(default_factory=dict)  # article key -> (rendered article, linked article)
-    digests: dict = field(default_factory=dict)  # article page path -> (inputs, page digest)
+    linked_actors: dict = field(default_factory=dict)  # actor id -> (inputs, linked actor)
+    digests: dict = field(default_factory=dict)  # article page path -> (inputs, page digest, actor ids)
+    templates: dict = field(default_factory=dict)  # template source -> the templates it references
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +108,7 @@ def load_site(
     actors = {i: with_bio(a, md, cache, memo) for i, a in actors.items()}
     if report.has_errors:
         return None
-    site = link_site(config, urls, rendered_articles, actors, rendered_pages, memo.linked)
+    site = link_site(config, urls, rendered_articles, actors, rendered_pages, memo.linked, memo.linked_actors)
     return LoadedSite(site, files, tuple(links))
 
 

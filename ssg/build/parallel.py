@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from jinja2 import BytecodeCache
+
 from ssg.build.load import ParseResult, article_parser, parse_text, render_all
 from ssg.build.templates import template_diagnostic
 from ssg.config import SiteConfig
@@ -40,8 +42,8 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _init_pages(site_dir: Path, site: Site, destination: Destination) -> None:
-    _WORKER["env"] = create_environment(site_dir, site)
+def _init_pages(site_dir: Path, site: Site, destination: Destination, compiled: BytecodeCache | None) -> None:
+    _WORKER["env"] = create_environment(site_dir, site, compiled)
     _WORKER["site"] = site
     _WORKER["site_dir"] = site_dir
     _WORKER["destination"] = destination
@@ -58,18 +60,23 @@ def render_one(spec: PageSpec) -> Path | Diagnostic | None:
 
 
 def render_pages_iter(
-    site_dir: Path, site: Site, specs: Sequence[PageSpec], destination: Destination, jobs: int
+    site_dir: Path,
+    site: Site,
+    specs: Sequence[PageSpec],
+    destination: Destination,
+    jobs: int,
+    compiled: BytecodeCache | None = None,
 ) -> Iterator[Path | Diagnostic | None]:
     """Each spec's prepared file (or None, or a diagnostic), in spec order. The workers write the files
     themselves: sending 450 MB of pages back through pipes for one process to write was the slowest part."""
     if jobs <= 1 or len(specs) < MIN_PARALLEL or not can_fork():
-        _init_pages(site_dir, site, destination)
+        _init_pages(site_dir, site, destination, compiled)
         try:
             yield from map(render_one, specs)
         finally:
             _WORKER.clear()
         return
-    with forked_pool(jobs, _init_pages, (site_dir, site, destination)) as pool:
+    with forked_pool(jobs, _init_pages, (site_dir, site, destination, compiled)) as pool:
         yield from pool.map(render_one, specs, chunksize=CHUNK)
 
 

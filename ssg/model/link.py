@@ -162,47 +162,17 @@ def link_site(
     actors: dict[str, Actor],
     pages: Sequence[Page],
     memo: dict[str, tuple[Article, Article]] | None = None,
+    actor_memo: dict[str, tuple[tuple, Actor]] | None = None,
 ) -> Site:
     """The frozen Site: appearances, claims by and about each actor, co-appearances, tags, roles.
 
-    `memo` (a long-lived builder's) keeps each linked article: the same record with the same appearances is the
-    same linked record as last time, so what is keyed on it (page digests) can be reused too."""
+    `memo` and `actor_memo` (a long-lived builder's) keep each linked article and actor: the same records with
+    the same appearances give the very same linked record as last time, so what is keyed on it is reused too."""
     newest = sorted(articles, key=lambda a: a.sort_key, reverse=True)
     linked = [with_appearances(a, actors, memo) for a in newest]
     claims = sorted((c for a in linked for c in a.claims), key=lambda c: (c.article_key, c.line))
     claims.sort(key=lambda c: sort_key(c.date), reverse=True)  # SPEC §6: newest first by the claim's date
-
-    article_keys: dict[str, list[str]] = defaultdict(list)
-    co_counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for article in linked:
-        for actor_id in article.actor_ids:
-            article_keys[actor_id].append(article.key)
-            co_counts[actor_id].update(other for other in article.actor_ids if other != actor_id)
-    claims_by: dict[str, list[Claim]] = defaultdict(list)
-    claims_about: dict[str, list[Claim]] = defaultdict(list)
-    for claim in claims:
-        claims_by[claim.speaker_id].append(claim)
-        for actor_id in claim.about_ids:
-            claims_about[actor_id].append(claim)
-
-    verdict_ids = [v.id for v in config.verdicts]
-    linked_actors = {}
-    for actor in sorted(actors.values(), key=lambda a: (a.name.casefold(), a.id)):
-        said = claims_by.get(actor.id, [])
-        counts = Counter(c.verdict_id for c in said if c.verdict_id)
-        linked_actors[actor.id] = replace(
-            actor,
-            article_keys=tuple(article_keys.get(actor.id, ())),
-            claims_by=tuple(said),
-            claims_about=tuple(claims_about.get(actor.id, ())),
-            co_actors=tuple(
-                sorted(
-                    co_counts[actor.id].items(),
-                    key=lambda item: (-item[1], actors[item[0]].name.casefold(), item[0]),
-                )
-            ),
-            verdict_counts=tuple((v, counts[v]) for v in verdict_ids if counts[v]),
-        )
+    linked_actors = link_actors(actors, linked, claims, [v.id for v in config.verdicts], actor_memo)
 
     tag_keys: dict[str, list[str]] = defaultdict(list)
     for article in linked:
@@ -219,6 +189,60 @@ def link_site(
         pages=tuple(sorted(pages, key=lambda p: (p.weight, p.title.casefold(), p.key))),
         articles_by_key={a.key: a for a in linked},
     )
+
+
+ROSTER = ""  # the actor memo's entry for every merged actor (no actor id is empty)
+
+
+def link_actors(
+    actors: dict[str, Actor],
+    linked: list[Article],
+    claims: list[Claim],
+    verdict_ids: list[str],
+    memo: dict[str, tuple[tuple, Actor]] | None,
+) -> dict[str, Actor]:
+    """Each actor with its articles, claims by and about it, co-actors ranked by shared articles (then by name)
+    and verdict counts; A–Z by name. An actor whose record, articles and claims are the very objects of last
+    time, among the very same actors (their names rank co-actors), is last time's linked actor."""
+    appearances: dict[str, list[Article]] = defaultdict(list)
+    for article in linked:
+        for actor_id in article.actor_ids:
+            appearances[actor_id].append(article)
+    claims_by: dict[str, list[Claim]] = defaultdict(list)
+    claims_about: dict[str, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        claims_by[claim.speaker_id].append(claim)
+        for actor_id in claim.about_ids:
+            claims_about[actor_id].append(claim)
+    roster = tuple(actors.values())
+    same_roster = memo is not None and ROSTER in memo and same_records(memo[ROSTER][0], roster)
+    result = {}
+    for actor in sorted(actors.values(), key=lambda a: (a.name.casefold(), a.id)):
+        seen, said, about = appearances.get(actor.id, []), claims_by.get(actor.id, []), claims_about.get(actor.id, [])
+        inputs = (actor, *seen, None, *said, None, *about)
+        known = memo.get(actor.id) if memo is not None else None
+        if same_roster and known is not None and same_records(known[0], inputs):
+            result[actor.id] = known[1]
+            continue
+        co_counts = Counter(other for article in seen for other in article.actor_ids if other != actor.id)
+        counts = Counter(c.verdict_id for c in said if c.verdict_id)
+        result[actor.id] = replace(
+            actor,
+            article_keys=tuple(a.key for a in seen),
+            claims_by=tuple(said),
+            claims_about=tuple(about),
+            co_actors=tuple(
+                sorted(co_counts.items(), key=lambda item: (-item[1], actors[item[0]].name.casefold(), item[0]))
+            ),
+            verdict_counts=tuple((v, counts[v]) for v in verdict_ids if counts[v]),
+        )
+        if memo is not None:
+            memo[actor.id] = (inputs, result[actor.id])
+    if memo is not None:
+        memo[ROSTER] = (roster, None)  # type: ignore[assignment]
+        for gone in set(memo) - set(actors) - {ROSTER}:
+            del memo[gone]
+    return result
 
 
 def with_appearances(article: Article, actors: dict[str, Actor], memo: dict | None) -> Article:

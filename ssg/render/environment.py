@@ -9,7 +9,16 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
+from jinja2 import (
+    BytecodeCache,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    select_autoescape,
+)
+from jinja2.bccache import Bucket
 from jinja2.runtime import Macro
 from markupsafe import Markup
 
@@ -26,9 +35,26 @@ def template_dirs(site_dir: Path) -> list[Path]:
     return [site_dir / "templates", THEME_DIR / "templates"]
 
 
-def create_environment(site_dir: Path, site: Site) -> Environment:
+class CompiledTemplates(BytecodeCache):
+    """Compiled templates kept in memory between the builds of one process (`ssg serve`), and inherited by its
+    forked workers. Jinja stores each with its source's checksum: an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        data = self.store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+def create_environment(site_dir: Path, site: Site, compiled: BytecodeCache | None = None) -> Environment:
     """One environment per build (and per worker): its globals read this build's Site."""
     env = Environment(
+        bytecode_cache=compiled,
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(site_dir)]),
         autoescape=select_autoescape(("html", "xml"), default_for_string=True),
         undefined=StrictUndefined,

@@ -19,9 +19,13 @@ from ssg.render import PageSpec, feed_articles
 GLOBAL_KINDS = ("actors", "claims", "tags", "sitemap", "data")
 
 
-def template_digests(env: Environment, names: Iterable[str]) -> dict[str, str]:
-    """Each template's digest over its own source and every template it references, transitively."""
+def template_digests(
+    env: Environment, names: Iterable[str], references_memo: dict[str, list[str]] | None = None
+) -> dict[str, str]:
+    """Each template's digest over its own source and every template it references, transitively.
+    `references_memo` (source -> the templates it names) spares parsing unchanged templates again."""
     sources: dict[str, str] = {}
+    known = references_memo if references_memo is not None else {}
 
     def closure(name: str, seen: set[str]) -> None:
         if name in seen:
@@ -33,13 +37,15 @@ def template_digests(env: Environment, names: Iterable[str]) -> dict[str, str]:
             sources[name] = "(missing)"  # rendering reports it, with the template that asked for it
             return
         sources[name] = source
-        try:
-            references = list(meta.find_referenced_templates(env.parse(source)))
-        except TemplateSyntaxError:
-            return  # rendering reports it at its file and line
+        references = known.get(source)
+        if references is None:
+            try:
+                references = [r for r in meta.find_referenced_templates(env.parse(source)) if r is not None]
+            except TemplateSyntaxError:
+                return  # rendering reports it at its file and line
+            known[source] = references
         for ref in references:
-            if ref is not None:
-                closure(ref, seen)
+            closure(ref, seen)
 
     result = {}
     for name in names:
@@ -55,7 +61,7 @@ class PageInputs:
     def __init__(self, site: Site, templates: dict[str, str], memo: dict | None = None):
         self.site = site
         self.templates = templates
-        self.memo = memo if memo is not None else {}  # article page path -> (base, records by identity, digest)
+        self.memo = memo if memo is not None else {}  # page path -> (base, records, digest, what it reads)
         self.chrome = fingerprint(site.config, [(p.path, p.title, p.weight) for p in site.pages])
         self._everything: str | None = None
 
@@ -72,6 +78,12 @@ class PageInputs:
                 ],
             )
         return self._everything
+
+    def actor_stamps(self, actor_ids: Iterable[str]) -> list[str | None]:
+        """The fingerprints of these actors' merged records, compared by identity: linking gives an actor a new
+        record when its lists change, but a page that only names it depends on the merged record alone."""
+        actors = self.site.actors
+        return [actors[i].fingerprint if i in actors else None for i in actor_ids]
 
     def actors_of(self, actor_ids: Iterable[str]) -> list[str]:
         actors = self.site.actors
@@ -97,16 +109,30 @@ class PageInputs:
         kind = spec.kind
         if kind == "article":  # most pages are articles: when their records are the same objects, so is the digest
             article = site.article(spec.key)
-            actor_ids = sorted(set(article.actor_ids) | self.claims_actors(article.claims))
-            records = (article, *(site.actors.get(i) for i in actor_ids))
             known = self.memo.get(spec.site_path)
+            if known is not None and known[1][0] is article:
+                actor_ids = known[3]  # what the same article record named last time
+            else:
+                actor_ids = sorted(set(article.actor_ids) | self.claims_actors(article.claims))
+            records = (article, *self.actor_stamps(actor_ids))
             if known is not None and known[0] == base and same_records(known[1], records):
                 return known[2]
             result = fingerprint(base, article.fingerprint, article.actor_ids, self.actors_of(actor_ids))
-            self.memo[spec.site_path] = (base, records, result)
+            self.memo[spec.site_path] = (base, records, result, actor_ids)
             return result
-        if kind == "actor":
-            return fingerprint(base, *self.actor_inputs(site.actors[spec.key]))
+        if kind == "actor":  # likewise: the actor, the articles its lists show and the actors they name
+            actor = site.actors[spec.key]
+            known = self.memo.get(spec.site_path)
+            if known is not None and known[1][0] is actor:
+                article_keys, actor_ids = known[3]
+            else:
+                article_keys, actor_ids = self.actor_reads(actor)
+            records = (actor, *map(site.article, article_keys), None, *self.actor_stamps(actor_ids))
+            if known is not None and known[0] == base and same_records(known[1], records):
+                return known[2]
+            result = fingerprint(base, *self.actor_inputs(actor))
+            self.memo[spec.site_path] = (base, records, result, (article_keys, actor_ids))
+            return result
         if kind in ("actor_feed", "tag_feed", "feed"):
             feed = feed_articles(site, spec)
             return fingerprint(
@@ -124,10 +150,15 @@ class PageInputs:
             return fingerprint(base, spec.key, self.everything())
         return fingerprint(base)  # 404, robots: the templates and the site-wide parts only
 
-    def actor_inputs(self, actor: Actor) -> tuple:
+    def actor_reads(self, actor: Actor) -> tuple[list[str], list[str]]:
+        """The articles an actor page lists (its own, those of its claims) and the actors it names."""
         claims = actor.claims_by + actor.claims_about
-        claim_articles = [c.article_key for c in claims]
-        actor_ids = self.claims_actors(claims) | {i for i, _ in actor.co_actors}
+        article_keys = list(dict.fromkeys([*actor.article_keys, *(c.article_key for c in claims)]))
+        actor_ids = sorted(self.claims_actors(claims) | {i for i, _ in actor.co_actors})
+        return article_keys, actor_ids
+
+    def actor_inputs(self, actor: Actor) -> tuple:
+        article_keys, actor_ids = self.actor_reads(actor)
         return (
             actor.fingerprint,
             actor.article_keys,
@@ -135,6 +166,6 @@ class PageInputs:
             actor.verdict_counts,
             [(c.article_key, c.id) for c in actor.claims_by],
             [(c.article_key, c.id) for c in actor.claims_about],
-            self.listed(dict.fromkeys([*actor.article_keys, *claim_articles])),
+            self.listed(article_keys),
             self.actors_of(actor_ids),
         )
