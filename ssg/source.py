@@ -69,20 +69,29 @@ class SourceDoc:
 
 def parse_source(text: str, rel_path: str, path: Path, report: Report) -> SourceDoc | None:
     """Split and parse one file's text; None (with a diagnostic) when its front matter is unreadable."""
-    text = unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
-    lines = text.split("\n")
-    if lines[0].rstrip() != FENCE:
+    text, front, body, body_line = split_source(text)
+    if front is None:
         return SourceDoc(rel_path, path, None, text, 1, text)
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (FENCE, "...")), None)
-    if end is None:
+    if body_line == 0:
         report.error(rel_path, 1, 1, "front matter is not closed: add a line '---' after it")
         return None
-    front = "\n".join(lines[1:end])
-    body = "\n".join(lines[end + 1 :])
     meta = parse_front_matter(front, rel_path, 2, report)
     if meta is None:
         return None
-    return SourceDoc(rel_path, path, meta, body, end + 2, text)
+    return SourceDoc(rel_path, path, meta, body, body_line, text)
+
+
+def split_source(text: str) -> tuple[str, str | None, str, int]:
+    """(the text NFC-normalised, its front matter or None when it has none, the body, the body's first line);
+    the body line is 0 when the front matter is not closed."""
+    text = unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
+    lines = text.split("\n")
+    if lines[0].rstrip() != FENCE:
+        return text, None, text, 1
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (FENCE, "...")), None)
+    if end is None:
+        return text, "", "", 0
+    return text, "\n".join(lines[1:end]), "\n".join(lines[end + 1 :]), end + 2
 
 
 def parse_front_matter(front: str, rel_path: str, first_line: int, report: Report) -> YamlMap | None:

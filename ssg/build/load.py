@@ -22,10 +22,10 @@ from ssg.markdown.context import ClaimInfo
 from ssg.model.content import parse_article, parse_page, parse_profile
 from ssg.model.link import check_paths, link_site, merge_actors, same_records
 from ssg.model.types import Actor, Article, Page, Profile, Site, fingerprint
-from ssg.source import ContentFiles, SourceDoc, discover_content, parse_source, read_text
+from ssg.source import ContentFiles, SourceDoc, discover_content, parse_source, read_text, split_source
 from ssg.urls import Urls
 
-BodyRenderer = Callable[[list[tuple[str, BodyContext]]], list[RenderedBody]]
+BodyRenderer = Callable[[list[tuple["BodySource", BodyContext]]], list[tuple[RenderedBody, bool]]]
 ParseResult = tuple[Any, tuple[Diagnostic, ...]]
 ParseMany = Callable[[list[tuple[Path, str, str]]], list[ParseResult]]
 ArticleParser = Callable[[list[tuple[Path, str, str]], SiteConfig, Urls, set[str]], list[ParseResult]]
@@ -93,7 +93,8 @@ def load_site(
     items = [*articles, *pages]
     contexts, keys = contexts_and_keys(items, actors, frozenset(profiles), reader.keys, config, urls, memo)
     renderer = render_bodies or (lambda jobs: render_all(md, jobs))
-    bodies = render_cached(items, contexts, keys, cache, renderer)
+    sources = [body_source(item, site_dir, reader) for item in items]
+    bodies = render_cached(sources, contexts, keys, cache, renderer)
     links: list[tuple[str, str, str, int, int]] = []
     for item, body in zip(items, bodies, strict=True):
         report.extend(body.diagnostics)
@@ -121,6 +122,7 @@ class FileReader:
         self.report = report
         self.salt = salt  # what else the parse depends on: the config, the set of profiles
         self.keys: dict[str, str] = {}  # rel_path -> the key its record is cached under
+        self.salts: dict[str, str] = {}  # rel_path -> the salt of that key
 
     def read_all(
         self,
@@ -132,6 +134,7 @@ class FileReader:
         """The records of `files` in order; the ones not cached are parsed (by `parse_many`, in workers, if given)."""
         texts: list[tuple[Path, str, str | None]] = []
         for path, rel_path in files:
+            self.salts[rel_path] = self.salt
             known = self.unchanged_key(path, rel_path)
             if known is not None:  # same size and mtime as at the last read, and parsed then: not read again
                 self.keys[rel_path] = known
@@ -226,21 +229,66 @@ def contexts_and_keys(
     return contexts, keys
 
 
+@dataclass(frozen=True, slots=True)
+class BodyFile:
+    """An article's body, read from its file where it is rendered (a worker), so the build never holds the
+    Markdown of every article. `file_key` is the key its record was parsed under, to detect a file that was
+    saved again in between."""
+
+    path: Path
+    rel_path: str
+    salt: str
+    file_key: str
+
+
+BodySource = str | BodyFile  # a page's Markdown (pages are few), or where an article's is
+
+
+def body_source(item: Any, site_dir: Path, reader: FileReader) -> BodySource:
+    if not isinstance(item, Article):
+        return item.body
+    return BodyFile(site_dir / item.key, item.key, reader.salts[item.key], reader.keys[item.key])
+
+
+def body_text(source: BodySource) -> tuple[str, bool]:
+    """The Markdown of a body, and whether it is the text its record came from (False: the file changed since,
+    so what is rendered from it must not be cached under the old key; the next build parses it again)."""
+    if isinstance(source, str):
+        return source, True
+    try:
+        text = source.path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return "", False
+    _, _, body, _ = split_source(text)
+    return body, digest("file", source.rel_path, text, source.salt) == source.file_key
+
+
 def render_cached(
-    items: list[Any], contexts: list[BodyContext], keys: list[str], cache: ContentCache, render_bodies: BodyRenderer
+    sources: list[BodySource],
+    contexts: list[BodyContext],
+    keys: list[str],
+    cache: ContentCache,
+    render_bodies: BodyRenderer,
 ) -> list[RenderedBody]:
     """Every body rendered, reusing those whose key (text and context) is unchanged since an earlier build."""
     bodies: list[RenderedBody | None] = [cache.get(cache.bodies, key) for key in keys]
     missing = [i for i, body in enumerate(bodies) if body is None]
-    for index, body in zip(missing, render_bodies([(items[i].body, contexts[i]) for i in missing]), strict=True):
+    rendered = render_bodies([(sources[i], contexts[i]) for i in missing])
+    for index, (body, current) in zip(missing, rendered, strict=True):
         bodies[index] = body
-        cache.put(cache.bodies, keys[index], body)
+        if current:
+            cache.put(cache.bodies, keys[index], body)
     return bodies  # type: ignore[return-value]
 
 
-def render_all(md: MarkdownIt, jobs: Iterable[tuple[str, BodyContext]]) -> list[RenderedBody]:
+def render_all(md: MarkdownIt, jobs: Iterable[tuple[BodySource, BodyContext]]) -> list[tuple[RenderedBody, bool]]:
     """Render bodies in this process (the parallel build hands the same jobs to workers)."""
-    return [render_body(md, text, context) for text, context in jobs]
+    return [render_source(md, source, context) for source, context in jobs]
+
+
+def render_source(md: MarkdownIt, source: BodySource, context: BodyContext) -> tuple[RenderedBody, bool]:
+    text, current = body_text(source)
+    return render_body(md, text, context), current
 
 
 def page_context(page: Page, actors: dict[str, Actor], urls: Urls) -> BodyContext:

@@ -18,11 +18,11 @@ from typing import Any
 
 from jinja2 import BytecodeCache
 
-from ssg.build.load import ParseResult, article_parser, parse_text, render_all
+from ssg.build.load import BodySource, ParseResult, article_parser, parse_text, render_all, render_source
 from ssg.build.templates import template_diagnostic
 from ssg.config import SiteConfig
 from ssg.errors import Diagnostic
-from ssg.markdown import BodyContext, RenderedBody, create_markdown, render_body
+from ssg.markdown import BodyContext, RenderedBody, create_markdown
 from ssg.model.types import Site
 from ssg.output import Destination
 from ssg.render import PageSpec, create_environment, render_page
@@ -103,12 +103,14 @@ def _init_markdown(raw_html: bool) -> None:
     _WORKER["md"] = create_markdown(raw_html)
 
 
-def _render_body_job(job: tuple[str, BodyContext]) -> RenderedBody:
-    return render_body(_WORKER["md"], *job)
+def _render_body_job(job: tuple[BodySource, BodyContext]) -> tuple[RenderedBody, bool]:
+    return render_source(_WORKER["md"], *job)
 
 
-def render_bodies_parallel(raw_html: bool, jobs: Sequence[tuple[str, BodyContext]], workers: int) -> list[RenderedBody]:
-    """Markdown bodies rendered across `workers` processes, in order."""
+def render_bodies_parallel(
+    raw_html: bool, jobs: Sequence[tuple[BodySource, BodyContext]], workers: int
+) -> list[tuple[RenderedBody, bool]]:
+    """Markdown bodies read and rendered across `workers` processes, in order."""
     if workers <= 1 or len(jobs) < MIN_PARALLEL or not can_fork():
         return render_all(create_markdown(raw_html), jobs)
     with forked_pool(workers, _init_markdown, (raw_html,)) as pool:

@@ -180,7 +180,6 @@ def parse_article(
         source=parse_source_field(check, meta),
         people=people,
         claims=claims,
-        body=doc.body,
         body_line=doc.body_line,
         path=path,
         bundle_dir=posixpath.dirname(doc.rel_path) if doc.rel_path.endswith("/index.md") else None,

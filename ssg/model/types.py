@@ -101,8 +101,7 @@ class Article:
     source: Source | None
     people: tuple[ActorEntry, ...]
     claims: tuple[Claim, ...]
-    body: str
-    body_line: int
+    body_line: int  # the Markdown itself is read from the file where it is rendered (build/load.py)
     path: str  # site path from the permalink
     bundle_dir: str | None  # rel_path of a page bundle's folder
     body_html: str = ""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import ssg.build.parallel as parallel_module
 from ssg.build import Builder, BuildOptions
 from ssg.build.cache import cache_file
 from ssg.errors import Report
@@ -206,3 +207,30 @@ def test_a_damaged_cache_is_ignored_not_trusted(tmp_path: Path, damage: str) -> 
     result = Builder(options).build()
     assert result.rendered == result.pages  # nothing was taken from the damaged file
     assert_same(snapshot(tmp_path / "out"), clean_build(site, tmp_path / "clean"), f"a {damage} cache")
+
+
+def test_a_body_saved_again_during_the_build_is_not_cached_under_its_old_text(tmp_path: Path) -> None:
+    """Bodies are read from their files where they are rendered. A file saved between its front matter being
+    parsed and its body being rendered must not leave that body in the cache under the key of the text parsed
+    first: putting the old text back would then show the intermediate one."""
+    site = copy_example_site(tmp_path / "site")
+    path = site / "content" / "articles" / "lukashenko-peace-talks" / "index.md"
+    original = path.read_text()
+    options = BuildOptions(site_dir=site, output_dir=tmp_path / "out", jobs=1)
+    builder = Builder(options)
+    render_bodies = parallel_module.render_all  # what a one-process build renders bodies with
+
+    def save_midway(md, jobs):  # the author saves while the build runs
+        path.write_text(original.replace("has offered to host", "INTERMEDIATE", 1))
+        return render_bodies(md, jobs)
+
+    parallel_module.render_all = save_midway
+    try:
+        builder.load(Report())
+        assert "INTERMEDIATE" in path.read_text()  # the save did happen mid-build
+    finally:
+        parallel_module.render_all = render_bodies
+    path.write_text(original)
+    builder.build()
+    html = (tmp_path / "out" / "articles" / "lukashenko-peace-talks" / "index.html").read_text()
+    assert "INTERMEDIATE" not in html and "has offered to host" in html
