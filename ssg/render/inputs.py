@@ -52,6 +52,8 @@ def template_digests(
         seen: set[str] = set()
         closure(name, seen)
         result[name] = fingerprint(sorted((n, sources[n]) for n in seen))
+    for source in set(known) - set(sources.values()):  # edited since: forget the old text
+        del known[source]
     return result
 
 
@@ -130,7 +132,7 @@ class PageInputs:
             records = (actor, *map(site.article, article_keys), None, *self.actor_stamps(actor_ids))
             if known is not None and known[0] == base and same_records(known[1], records):
                 return known[2]
-            result = fingerprint(base, *self.actor_inputs(actor))
+            result = fingerprint(base, *self.actor_inputs(actor, article_keys, actor_ids))
             self.memo[spec.site_path] = (base, records, result, (article_keys, actor_ids))
             return result
         if kind in ("actor_feed", "tag_feed", "feed"):
@@ -157,8 +159,7 @@ class PageInputs:
         actor_ids = sorted(self.claims_actors(claims) | {i for i, _ in actor.co_actors})
         return article_keys, actor_ids
 
-    def actor_inputs(self, actor: Actor) -> tuple:
-        article_keys, actor_ids = self.actor_reads(actor)
+    def actor_inputs(self, actor: Actor, article_keys: list[str], actor_ids: list[str]) -> tuple:
         return (
             actor.fingerprint,
             actor.article_keys,
