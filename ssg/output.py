@@ -7,6 +7,7 @@ preview server see only real changes; and an edit that changes one page costs on
 
 from __future__ import annotations
 
+import filecmp
 import os
 import shutil
 from collections.abc import Iterable
@@ -75,13 +76,31 @@ class Destination:
         if self.stage is not None:
             path = self.stage / rel_path
         else:
-            target = self.output_dir / rel_path
-            if same_bytes(target, data):
+            if same_bytes(self.output_dir / rel_path, data):
                 return None
-            path = target.with_name(f".{target.name}.ssg-new")
+            path = self.new_path(rel_path)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         return path
+
+    def prepare_parts(self, rel_path: str, parts: Iterable[str]) -> Path | None:
+        """`prepare` for a page written as it is rendered, never whole in memory."""
+        path = self.stage / rel_path if self.stage is not None else self.new_path(rel_path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with path.open("w", encoding="utf-8", newline="") as stream:
+                stream.writelines(parts)
+        except BaseException:  # the template failed half-way: nothing of it stays
+            path.unlink(missing_ok=True)
+            raise
+        if self.stage is None and same_contents(path, self.output_dir / rel_path):
+            path.unlink()
+            return None
+        return path
+
+    def new_path(self, rel_path: str) -> Path:
+        target = self.output_dir / rel_path
+        return target.with_name(f".{target.name}.ssg-new")
 
     def discard(self) -> None:
         """A failed first build: its folder goes (the prepared files of an update are discarded by write_output)."""
@@ -181,6 +200,13 @@ def remove_empty_parents(root: Path, path: Path) -> None:
     while folder != root and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
+
+
+def same_contents(a: Path, b: Path) -> bool:
+    try:
+        return filecmp.cmp(a, b, shallow=False)
+    except OSError:
+        return False
 
 
 def same_file(old: Path, source: Path) -> bool:

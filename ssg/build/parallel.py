@@ -25,7 +25,7 @@ from ssg.errors import Diagnostic
 from ssg.markdown import BodyContext, RenderedBody, create_markdown
 from ssg.model.types import Site
 from ssg.output import Destination
-from ssg.render import PageSpec, create_environment, render_page
+from ssg.render import STREAMED_KINDS, PageSpec, create_environment, render_page, render_page_parts
 from ssg.urls import Urls
 
 MIN_PARALLEL = 150  # below this many items a pool costs more than it saves
@@ -52,11 +52,15 @@ def _init_pages(site_dir: Path, site: Site, destination: Destination, compiled: 
 def render_one(spec: PageSpec) -> Path | Diagnostic | None:
     """One page rendered and its file prepared in the output (None: the output already has these bytes); a
     template's failure comes back as a diagnostic (the user's template, not our bug)."""
+    env, site, destination = _WORKER["env"], _WORKER["site"], _WORKER["destination"]
+    rel_path = Urls.rel_path(spec.site_path)
     try:
-        data = render_page(_WORKER["env"], _WORKER["site"], spec)
+        if spec.kind in STREAMED_KINDS:
+            return destination.prepare_parts(rel_path, render_page_parts(env, site, spec))
+        data = render_page(env, site, spec)
     except Exception as exc:
         return template_diagnostic(exc, _WORKER["site_dir"])
-    return _WORKER["destination"].prepare(Urls.rel_path(spec.site_path), data)
+    return destination.prepare(rel_path, data)
 
 
 def render_pages_iter(

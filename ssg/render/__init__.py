@@ -6,6 +6,7 @@ Pages are independent of each other, so they can render in any order, in any pro
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,7 @@ from ssg.model.types import Site
 from ssg.render.data import render_data_file
 from ssg.render.environment import create_environment
 
-__all__ = ["PageSpec", "create_environment", "plan_pages", "render_page"]
+__all__ = ["STREAMED_KINDS", "PageSpec", "create_environment", "plan_pages", "render_page", "render_page_parts"]
 
 TEMPLATES = {
     "home": "index.html",
@@ -131,6 +132,14 @@ class Pagination:
     @property
     def next_path(self) -> str | None:
         return self.site.urls.home_path(self.number + 1) if self.number < self.count else None
+
+
+STREAMED_KINDS = ("claims",)  # long enough (37 MB at 10,000 articles) to be written as they render
+
+
+def render_page_parts(env: Environment, site: Site, spec: PageSpec) -> Iterator[str]:
+    """One page as the template yields it: for pages too long to hold whole (STREAMED_KINDS)."""
+    return env.get_template(spec.template or "").generate(page_context(site, spec))
 
 
 def render_page(env: Environment, site: Site, spec: PageSpec) -> bytes:
