@@ -67,7 +67,10 @@ def autolink_names(blocks: list[tuple[Token, Token | None]], body: BodyState) ->
     if not index:
         return
     linked: set[str] = set()
+    everyone = set(index.owner.values())
     for inline, opener in blocks:
+        if mode == "first" and everyone <= linked:
+            return  # every actor has its link: the rest of the text cannot gain one
         if opener is not None and opener.type == "heading_open":
             linked.update(str(t.attrs["data-actor"]) for t in inline.children or [] if t.attrs.get("data-actor"))
             continue
