@@ -93,8 +93,7 @@ def load_site(
     items = [*articles, *pages]
     contexts, keys = contexts_and_keys(items, actors, frozenset(profiles), reader.keys, config, urls, memo)
     renderer = render_bodies or (lambda jobs: render_all(md, jobs))
-    sources = [body_source(item, site_dir, reader) for item in items]
-    bodies = render_cached(sources, contexts, keys, cache, renderer)
+    bodies = render_cached(lambda i: body_source(items[i], site_dir, reader), contexts, keys, cache, renderer)
     links: list[tuple[str, str, str, int, int]] = []
     for item, body in zip(items, bodies, strict=True):
         report.extend(body.diagnostics)
@@ -264,16 +263,17 @@ def body_text(source: BodySource) -> tuple[str, bool]:
 
 
 def render_cached(
-    sources: list[BodySource],
+    source: Callable[[int], BodySource],
     contexts: list[BodyContext],
     keys: list[str],
     cache: ContentCache,
     render_bodies: BodyRenderer,
 ) -> list[RenderedBody]:
-    """Every body rendered, reusing those whose key (text and context) is unchanged since an earlier build."""
+    """Every body rendered, reusing those whose key (text and context) is unchanged since an earlier build;
+    `source(i)` says where the i-th body's Markdown is."""
     bodies: list[RenderedBody | None] = [cache.get(cache.bodies, key) for key in keys]
     missing = [i for i, body in enumerate(bodies) if body is None]
-    rendered = render_bodies([(sources[i], contexts[i]) for i in missing])
+    rendered = render_bodies([(source(i), contexts[i]) for i in missing])
     for index, (body, current) in zip(missing, rendered, strict=True):
         bodies[index] = body
         if current:
