@@ -272,7 +272,8 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
 def check_site(options: BuildOptions) -> Report:
     """`ssg check`: everything a build validates, and internal links as errors, without writing anything."""
     report = Report()
-    loaded = Builder(options).load(report)
+    with collector_paused():
+        loaded = Builder(options).load(report)
     existing = {spec.site_path for spec in plan_pages(loaded.site)} | asset_paths(options.site_dir, loaded)
     check_links(loaded, existing, report, strict=True)
     if report.has_errors:
