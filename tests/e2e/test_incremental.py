@@ -7,6 +7,7 @@ in place) must produce byte-identical output to a fresh cold build of the same f
 
 from __future__ import annotations
 
+import gc
 import random
 import re
 import shutil
@@ -234,3 +235,19 @@ def test_a_body_saved_again_during_the_build_is_not_cached_under_its_old_text(tm
     builder.build()
     html = (tmp_path / "out" / "articles" / "lukashenko-peace-talks" / "index.html").read_text()
     assert "INTERMEDIATE" not in html and "has offered to host" in html
+
+
+def test_a_long_lived_builder_leaves_no_garbage_behind(tmp_path: Path) -> None:
+    """Builds run with the cyclic collector paused and freeze what survives; the preview's Builder must still
+    collect each build's cycles (Jinja environments) or a long `ssg serve` session would grow with every save."""
+    site = copy_example_site(tmp_path / "site")
+    builder = Builder(BuildOptions(site_dir=site, output_dir=tmp_path / "out", jobs=1, use_cache=False))
+    path = site / "content" / "pages" / "about.md"
+
+    builder.build(in_place=True)
+    frozen = gc.get_freeze_count()  # what builds leave behind is frozen: the count holds live and leaked objects
+    for number in range(4):
+        path.write_text(path.read_text() + f"\nEdit {number}.\n")
+        builder.build(in_place=True)
+    # a leaked Jinja environment alone is some 500 objects a build
+    assert gc.get_freeze_count() - frozen < 100, gc.get_freeze_count() - frozen
