@@ -42,7 +42,7 @@ class PreviewBuilder:
     def __call__(self, changed: frozenset[Path]) -> BuildResult:
         started = time.perf_counter()
         try:
-            result = self.builder.build(in_place=True)
+            result = self.builder.build(in_place=True, changed=changed)
         except SiteError as exc:
             text = "\n".join(format_diagnostic(d) for d in exc.report.sorted())
             self.log(f"Build failed ({len(exc.report.errors)} errors); still serving the last good pages:\n{text}")

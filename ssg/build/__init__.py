@@ -34,6 +34,7 @@ from ssg.output import Destination, OutputFile, WriteSummary, check_output_dir, 
 from ssg.render import PageSpec, create_environment, plan_pages
 from ssg.render.environment import CompiledTemplates
 from ssg.render.inputs import PageInputs, template_digests
+from ssg.source import ContentFiles
 from ssg.urls import Urls
 
 Progress = Callable[[int, int], None]
@@ -78,6 +79,7 @@ class Builder:
         self.written_files: set[str] | None = None  # what this Builder's last write left in the output
         self.memo = LoadMemo()  # records of the last build, by identity (see LoadMemo)
         self.loaded: LoadedSite | None = None
+        self.listing: ContentFiles | None = None  # content/ as the last successful load found it
         self.compiled = CompiledTemplates()  # templates compiled by earlier builds of this Builder
 
     @property
@@ -87,7 +89,7 @@ class Builder:
             self._cache = load_cache(self.options.site_dir) if self.options.use_cache else ContentCache()
         return self._cache
 
-    def load(self, report: Report, stamps: dict | None = None) -> LoadedSite:
+    def load(self, report: Report, stamps: dict | None = None, files: ContentFiles | None = None) -> LoadedSite:
         """Config and content, validated; raises SiteError with every diagnostic when anything is wrong."""
         options = self.options
         config = load_config(options.site_dir, report, options.base_url)
@@ -103,17 +105,21 @@ class Builder:
             parse_articles=lambda jobs, *args: parse_articles_parallel(jobs, *args, options.workers),
             memo=self.memo,
             stamps=stamps,
+            files=files,
         )
         if loaded is None:
             raise SiteError(report)
         return loaded
 
-    def build(self, progress: Progress | None = None, in_place: bool = False) -> BuildResult:
-        """Load, render what changed, write the output; SiteError (nothing written) when the site has errors."""
+    def build(
+        self, progress: Progress | None = None, in_place: bool = False, changed: frozenset[Path] | None = None
+    ) -> BuildResult:
+        """Load, render what changed, write the output; SiteError (nothing written) when the site has errors.
+        `changed` (the preview's watcher) names the files changed since this Builder's last build."""
         with collector_paused(collect_after=in_place):  # the preview lives on: its garbage must not
-            return self.build_once(progress, in_place)
+            return self.build_once(progress, in_place, changed)
 
-    def build_once(self, progress: Progress | None, in_place: bool) -> BuildResult:
+    def build_once(self, progress: Progress | None, in_place: bool, changed: frozenset[Path] | None) -> BuildResult:
         started = time.perf_counter()
         options = self.options
         report = Report()
@@ -129,8 +135,11 @@ class Builder:
                     return self.up_to_date(manifest, started)
             else:
                 manifest = None
-        loaded = self.load(report, inputs)
-        self.loaded = loaded  # kept: freeing a big model object by object took half a second after each build
+        known = self.known_content(changed) if changed else None
+        self.listing = None  # until this load succeeds: a failed one may have seen files come and go
+        loaded = self.load(report, *(known or (inputs, None)))
+        # kept: freeing a big model object by object took half a second after each build
+        self.loaded, self.listing = loaded, loaded.files
         specs = plan_pages(loaded.site)
         check_links(loaded, {s.site_path for s in specs} | asset_paths(options.site_dir, loaded), report, strict=False)
         digests = self.page_digests(loaded, specs)
@@ -168,6 +177,32 @@ class Builder:
             warnings = tuple(report.diagnostics)
             save_manifest(options.site_dir, Manifest(self.options_key(), inputs, outputs, len(specs), warnings))
         return BuildResult(len(specs), len(stale), time.perf_counter() - started, summary, report)
+
+    def known_content(self, changed: frozenset[Path]) -> tuple[dict, ContentFiles] | None:
+        """The last build's listing of content/ and the stamps of its files, when every changed path under
+        content/ is a file that listing has: nothing was added or removed, so content/ need not be walked again
+        nor each file statted (the changed ones are). None when anything else happened."""
+        files = self.listing
+        if files is None:
+            return None
+        content = (self.options.site_dir / "content").resolve()
+        listed = {
+            rel
+            for group in (files.articles, files.profiles, files.pages, files.assets, files.ignored)
+            for _, rel in group
+        }
+        touched = set()
+        for path in changed:
+            path = path.resolve()
+            if not path.is_relative_to(content):
+                continue  # templates, site.toml: read again by every build anyway
+            rel_path = "content/" + path.relative_to(content).as_posix()
+            if rel_path not in listed or not path.is_file():
+                return None  # added, removed, renamed or a folder: walk content/ again
+            touched.add(rel_path)
+        stats = self.cache.stats
+        stamps = {rel: stats[rel][0] for rel in listed if rel in stats and rel not in touched}
+        return stamps, files
 
     def options_key(self) -> tuple:
         return options_key(self.options.drafts, self.options.base_url, self.options.output)

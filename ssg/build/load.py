@@ -66,16 +66,18 @@ def load_site(
     parse_articles: ArticleParser | None = None,
     memo: LoadMemo | None = None,
     stamps: dict[str, tuple[int, int]] | None = None,
+    files: ContentFiles | None = None,
 ) -> LoadedSite | None:
     """Read content/ and build the Site; None when the content has errors (all of them in `report`).
 
     Files and bodies found in `cache` (by content digest) are reused; new results are added to it. `stamps`
-    (size and mtime by rel_path, taken before this build read anything) saves statting each file again.
+    (size and mtime by rel_path, taken before this build read anything) saves statting each file again;
+    `files` (the last listing, when the caller knows no file was added or removed) saves walking content/.
     """
     cache = cache if cache is not None else ContentCache()
     memo = memo if memo is not None else LoadMemo()
     urls = Urls(config.base_url, config.permalink)
-    files = discover_content(site_dir)
+    files = files if files is not None else discover_content(site_dir)
     for _, rel_path in files.ignored:
         report.warning(rel_path, 0, 0, "ignored: Markdown here is neither an article, an actor profile nor a page")
     reader = FileReader(cache, report, digest(config), stamps)

@@ -56,13 +56,15 @@ def edit_body(site: Path, rng: random.Random) -> str:
 
 def edit_title(site: Path, rng: random.Random) -> str:
     path = rng.choice(articles(site))
-    text = re.sub(
-        r"^title: (.*)$",
-        lambda m: f"title: {m.group(1)} (updated {rng.randrange(99)})",
-        path.read_text(),
-        count=1,
-        flags=re.M,
-    )
+    suffix = f" (updated {rng.randrange(99)})"
+
+    def retitle(match: re.Match[str]) -> str:
+        value = match.group(1)
+        if value[:1] in ("'", '"') and value.endswith(value[0]):  # a quoted title: the suffix goes inside
+            return f"title: {value[:-1]}{suffix}{value[-1]}"
+        return f"title: {value}{suffix}"
+
+    text = re.sub(r"^title: (.*)$", retitle, path.read_text(), count=1, flags=re.M)
     path.write_text(text)
     return f"title of {path.name}"
 
@@ -145,8 +147,20 @@ EDITS = [edit_body, edit_title, edit_profile, delete_article, rename_article, ad
 EDITS += [edit_config, add_page]
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_any_sequence_of_edits_builds_what_a_clean_build_builds(corpus_100: Path, tmp_path: Path, seed: int) -> None:
+def stamps(site: Path) -> dict[Path, tuple[int, int]]:
+    return {p: (p.stat().st_size, p.stat().st_mtime_ns) for p in site.rglob("*") if p.is_file()}
+
+
+def changed_paths(before: dict[Path, tuple[int, int]], after: dict[Path, tuple[int, int]]) -> frozenset[Path]:
+    """What a watcher reports: files written, created or removed (both ends of a rename)."""
+    return frozenset(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+
+
+@pytest.mark.parametrize(("seed", "watched"), [(1, False), (2, False), (3, True), (4, True)])
+def test_any_sequence_of_edits_builds_what_a_clean_build_builds(
+    corpus_100: Path, tmp_path: Path, seed: int, watched: bool
+) -> None:
+    """`watched`: the builder is told which files changed, as `ssg serve`'s watcher tells it."""
     site = tmp_path / "site"
     shutil.copytree(corpus_100, site)
     rng = random.Random(seed)
@@ -154,8 +168,10 @@ def test_any_sequence_of_edits_builds_what_a_clean_build_builds(corpus_100: Path
     builder = Builder(BuildOptions(site_dir=site, output_dir=live, drafts=True, jobs=1, use_cache=False))
     builder.build(in_place=True)
     for step in range(12):
+        before = stamps(site)
         did = rng.choice(EDITS)(site, rng)
-        result = builder.build(in_place=True)
+        changed = changed_paths(before, stamps(site)) if watched else None
+        result = builder.build(in_place=True, changed=changed)
         assert_same(snapshot(live), clean_build(site, tmp_path / "clean"), f"step {step}: {did}")
         assert result.rendered < result.pages or did.startswith(
             ("templates/", "site.toml", "page ")
