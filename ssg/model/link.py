@@ -6,6 +6,7 @@ import posixpath
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from itertools import chain
 
 from ssg.config import SiteConfig
 from ssg.errors import Diagnostic, Report
@@ -224,7 +225,8 @@ def link_actors(
         if same_roster and known is not None and same_records(known[0], inputs):
             result[actor.id] = known[1]
             continue
-        co_counts = Counter(other for article in seen for other in article.actor_ids if other != actor.id)
+        co_counts = Counter(chain.from_iterable(article.actor_ids for article in seen))  # counted in C
+        del co_counts[actor.id]  # each article names its actor once: the count of itself goes
         counts = Counter(c.verdict_id for c in said if c.verdict_id)
         result[actor.id] = replace(
             actor,
