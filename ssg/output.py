@@ -10,7 +10,7 @@ from __future__ import annotations
 import filecmp
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,10 +124,7 @@ def write_output(
     ready: list[tuple[Path, Path]] = []  # (new file, its target)
     seen: set[str] = set()
     try:
-        for item in files:
-            if item.rel_path in seen:
-                continue
-            seen.add(item.rel_path)
+        for item in first_of_each(files, seen):
             if item.prepared is not None:
                 ready.append((item.prepared, output_dir / item.rel_path))
             elif item.data is not None:
@@ -166,10 +163,7 @@ def write_fresh(destination: Destination, files: Iterable[OutputFile]) -> WriteS
     written: list[str] = []
     seen: set[str] = set()
     try:
-        for item in files:
-            if item.rel_path in seen:
-                continue
-            seen.add(item.rel_path)
+        for item in first_of_each(files, seen):
             if item.data is not None:
                 destination.prepare(item.rel_path, item.data)
             elif item.source is not None:
@@ -184,6 +178,14 @@ def write_fresh(destination: Destination, files: Iterable[OutputFile]) -> WriteS
         destination.discard()
         raise
     return WriteSummary(len(written), 0, 0, tuple(sorted(written)), frozenset(written))
+
+
+def first_of_each(files: Iterable[OutputFile], seen: set[str]) -> Iterator[OutputFile]:
+    """Each output path once (the first file given for it wins), adding it to `seen`."""
+    for item in files:
+        if item.rel_path not in seen:
+            seen.add(item.rel_path)
+            yield item
 
 
 def same_bytes(path: Path, data: bytes) -> bool:
