@@ -64,9 +64,9 @@ class Destination:
 
     @classmethod
     def open(cls, output_dir: Path) -> Destination:
+        remove_leftovers(output_dir)
         if output_dir.is_dir():
             return cls(output_dir, None)
-        remove_leftovers(output_dir)
         stage = staging_dir(output_dir)
         stage.mkdir(parents=True)
         return cls(output_dir, stage)
@@ -84,8 +84,12 @@ class Destination:
         return path
 
     def prepare_parts(self, rel_path: str, parts: Iterable[str]) -> Path | None:
-        """`prepare` for a page written as it is rendered, never whole in memory."""
-        path = self.stage / rel_path if self.stage is not None else self.new_path(rel_path)
+        """`prepare` for a page written as it is rendered, never whole in memory. An update writes it beside
+        the output folder, not in it: if it turns out unchanged, no folder of the output was touched."""
+        if self.stage is not None:
+            path = self.stage / rel_path
+        else:
+            path = self.output_dir.with_name(f".{self.output_dir.name}.part-{os.getpid()}-{rel_path.replace('/', '%')}")
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             with path.open("w", encoding="utf-8", newline="") as stream:
@@ -145,6 +149,8 @@ def write_output(
             remove_empty_parents(output_dir, new)
         raise
     for new, target in ready:
+        if new.parent != target.parent:  # a page written beside the output folder, whose folder may be new
+            target.parent.mkdir(parents=True, exist_ok=True)
         new.replace(target)
     removed = sorted(existing - seen)
     for rel_path in removed:
@@ -229,10 +235,13 @@ def list_files(root: Path) -> list[str]:
 
 
 def remove_leftovers(output_dir: Path) -> None:
-    """Staging folders of an interrupted first build (any process) are removed before a new one starts."""
+    """What an interrupted build (any process) left beside the output (a first build's staging folder, a page
+    written as it rendered) is removed before a new one starts."""
     parent = output_dir.parent
     if not parent.is_dir():
         return
     for path in parent.glob(f".{output_dir.name}.*-*"):
         if path.name.startswith((f".{output_dir.name}.tmp-", f".{output_dir.name}.old-")):
             shutil.rmtree(path, ignore_errors=True)
+        elif path.name.startswith(f".{output_dir.name}.part-"):
+            path.unlink(missing_ok=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,11 +20,14 @@ from ssg.build.links import asset_paths, check_links, content_assets, static_fil
 from ssg.build.load import LoadedSite, LoadMemo, load_site
 from ssg.build.manifest import (
     Manifest,
+    files_of,
     forget_manifest,
     input_stamps,
     load_manifest,
     options_key,
     output_stamps,
+    output_unchanged,
+    restamp,
     save_manifest,
 )
 from ssg.build.parallel import default_jobs, parse_articles_parallel, render_bodies_parallel, render_pages_iter
@@ -130,9 +133,12 @@ class Builder:
             inputs = input_stamps(options.site_dir)  # before anything is read: an edit during the build is new
             manifest = load_manifest(options.site_dir)
             if manifest is not None and manifest.options == self.options_key():
-                outputs = output_stamps(options.output)
-                if manifest.inputs == inputs and outputs == manifest.outputs:
-                    return self.up_to_date(manifest, started)
+                if output_unchanged(options.output, manifest.outputs):
+                    if manifest.inputs == inputs:
+                        return self.up_to_date(manifest, started)
+                    outputs = manifest.outputs
+                else:
+                    outputs = output_stamps(options.output)  # someone changed it: find out what is there
             else:
                 manifest = None
         known = self.known_content(changed) if changed else None
@@ -164,7 +170,7 @@ class Builder:
             files = self.output_files(loaded, specs, pages, report)  # raises SiteError at the end if a page failed
             if remembered:
                 forget_manifest(options.site_dir)  # the output may change: the old manifest no longer describes it
-            existing = written if written is not None else set(outputs) if outputs is not None else None
+            existing = written if written is not None else files_of(outputs) if outputs is not None else None
             summary = write_output(destination, files, existing)
         finally:
             destination.discard()  # a first build that failed (after success its folder is the output)
@@ -210,7 +216,7 @@ class Builder:
     def up_to_date(self, manifest: Manifest, started: float) -> BuildResult:
         """The result of a build that changes nothing: no input changed since the last successful build and its
         output is still exactly as it left it (make's rule, by size and mtime). Its warnings are reported again."""
-        files = frozenset(manifest.outputs)
+        files = frozenset(files_of(manifest.outputs))
         summary = WriteSummary(0, len(files), 0, (), files)
         report = Report(list(manifest.diagnostics))
         return BuildResult(manifest.pages, 0, time.perf_counter() - started, summary, report, up_to_date=True)
@@ -263,15 +269,7 @@ class Builder:
 
 def restamped(before: dict | None, output_dir: Path, summary: WriteSummary) -> dict:
     """The output's stamps after a write, from those before it (only written and removed files changed)."""
-    if before is None:
-        return output_stamps(output_dir)
-    outputs = dict(before)
-    for rel_path in summary.changed_paths:
-        outputs.pop(rel_path, None)
-        with suppress(FileNotFoundError):  # removed
-            stat = (output_dir / rel_path).stat()
-            outputs[rel_path] = (stat.st_size, stat.st_mtime_ns)
-    return outputs
+    return output_stamps(output_dir) if before is None else restamp(before, output_dir, summary.changed_paths)
 
 
 @contextmanager

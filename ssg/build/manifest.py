@@ -12,6 +12,7 @@ after a successful build.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from ssg.build.cache import CACHE_DIR, read_checked, write_checked
 from ssg.errors import Diagnostic
 from ssg.render.environment import THEME_DIR
 
+MANIFEST_FORMAT = 2  # 2: output folders are stamped too
 Stamps = dict[str, tuple[int, int]]  # rel path -> (size, mtime_ns)
 
 PACKAGE_DIR = THEME_DIR.parent  # ssg's own code: an edited ssg must not pass for an unchanged build
@@ -42,7 +44,7 @@ class Manifest:
 def options_key(drafts: bool, base_url: str | None, output_dir: Path) -> tuple:
     """The options and library versions the output depends on besides the files."""
     libraries = (jinja2.__version__, markdown_it.__version__, mdit_py_plugins.__version__, yaml.__version__)
-    return (__version__, drafts, base_url, str(output_dir.resolve()), libraries)
+    return (__version__, MANIFEST_FORMAT, drafts, base_url, str(output_dir.resolve()), libraries)
 
 
 def manifest_file(site_dir: Path) -> Path:
@@ -79,23 +81,63 @@ def input_stamps(site_dir: Path) -> Stamps:
 
 
 def output_stamps(output_dir: Path) -> Stamps:
+    """Every file of the output, and every folder (by its path and '/'; its mtime changes when an entry is
+    added to it, removed or renamed): what `output_unchanged` compares without listing folders again."""
     stamps: Stamps = {}
-    tree_stamps(output_dir, "", stamps)
+    tree_stamps(output_dir, "", stamps, folders=True)
     return stamps
 
 
-def tree_stamps(root: Path, prefix: str, stamps: Stamps, skip: tuple[str, ...] = ()) -> None:
+def output_unchanged(output_dir: Path, recorded: Stamps) -> bool:
+    """Whether the output is exactly as `recorded`: each file and folder statted, none listed (an added or
+    removed file changes its folder's mtime). At 10,000 articles: 25,000 stats instead of 12,000 listings."""
+    root = str(output_dir)
+    for rel_path, stamp in recorded.items():
+        try:
+            stat = os.stat(f"{root}/{rel_path}")
+        except OSError:
+            return False
+        if (0 if rel_path.endswith("/") else stat.st_size, stat.st_mtime_ns) != stamp:
+            return False
+    return True
+
+
+def restamp(stamps: Stamps, output_dir: Path, changed_paths: Iterable[str]) -> Stamps:
+    """The output's stamps after files were written or removed: theirs, and their folders' up to the root."""
+    keys = {"/"}
+    for rel_path in changed_paths:
+        keys.add(rel_path)
+        folders = rel_path.split("/")[:-1]
+        keys.update("/".join(folders[:depth]) + "/" for depth in range(1, len(folders) + 1))
+    stamps = dict(stamps)
+    for key in keys:
+        try:
+            stat = os.stat(f"{output_dir}/{key}")
+        except OSError:
+            stamps.pop(key, None)  # removed, or a folder that went with its last file
+            continue
+        stamps[key] = (0 if key.endswith("/") else stat.st_size, stat.st_mtime_ns)
+    return stamps
+
+
+def files_of(stamps: Stamps) -> set[str]:
+    return {rel_path for rel_path in stamps if not rel_path.endswith("/")}
+
+
+def tree_stamps(root: Path, prefix: str, stamps: Stamps, skip: tuple[str, ...] = (), folders: bool = False) -> None:
     """(size, mtime_ns) of every file below root, by `prefix` + its '/'-separated path (os.scandir: one call per
-    folder, no Path objects: 10,000 files in a few tens of milliseconds)."""
+    folder, no Path objects); with `folders`, each folder's (0, mtime_ns) too, by its path and '/'."""
     try:
         entries = list(os.scandir(root))
+        if folders:
+            stamps[prefix or "/"] = (0, os.stat(root).st_mtime_ns)
     except OSError:
         return
     for entry in entries:
         if entry.name in skip:
             continue
         if entry.is_dir(follow_symlinks=False):  # as discover_content's os.walk: linked folders are not entered
-            tree_stamps(Path(entry.path), f"{prefix}{entry.name}/", stamps, skip)
+            tree_stamps(Path(entry.path), f"{prefix}{entry.name}/", stamps, skip, folders)
         else:
             try:
                 stat = entry.stat()

@@ -46,6 +46,12 @@ def test_an_edited_deleted_or_added_output_file_is_put_right(tmp_path: Path) -> 
     result = one_shot(site, output)
     assert result.written.written == 2 and result.written.removed == 1
     assert_same(snapshot(output), expected, "damage to the output")
+    # a file added deep inside: seen through its folder's mtime, without listing every folder again
+    (output / "articles" / "lukashenko-peace-talks" / "notes.txt").write_text("left here by hand")
+    result = one_shot(site, output)
+    assert not result.up_to_date and result.written.removed == 1
+    assert_same(snapshot(output), expected, "a file added in a folder of the output")
+    assert one_shot(site, output).up_to_date
 
 
 def test_an_edit_with_the_old_size_and_a_restored_mtime_is_the_only_blind_spot(tmp_path: Path) -> None:
@@ -59,6 +65,7 @@ def test_an_edit_with_the_old_size_and_a_restored_mtime_is_the_only_blind_spot(t
     path.write_text(path.read_text().replace("Belarus", "Belarus!", 1))
     one_shot(site, output)
     assert_same(snapshot(output), clean_build(site, tmp_path / "clean"), "an edited body")
+    assert one_shot(site, output).up_to_date  # the manifest follows what that build wrote
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
     result = one_shot(site, output)
     assert not result.up_to_date and result.rendered == 0  # a real build, which found every page unchanged

@@ -59,13 +59,18 @@ def test_a_streamed_page_that_fails_half_way_leaves_nothing(output: Path) -> Non
     with pytest.raises(ValueError):
         destination.prepare_parts("claims/index.html", parts())
     assert sorted(tree(output)) == ["articles/old/index.html", "index.html"]
+    assert sorted(p.name for p in output.parent.iterdir()) == ["out"]  # nothing left beside it either
 
 
 def test_a_streamed_page_with_the_same_text_is_not_written_again(output: Path) -> None:
     destination = Destination.open(output)
+    folder_mtime = output.stat().st_mtime_ns
     assert destination.prepare_parts("index.html", iter(["<p>", "home</p>"])) is None
-    prepared = destination.prepare_parts("index.html", iter(["<p>", "höme</p>"]))
+    assert output.stat().st_mtime_ns == folder_mtime  # not even a temporary file came and went in it
+    prepared = destination.prepare_parts("claims/index.html", iter(["<p>", "höme</p>"]))
     assert prepared is not None and prepared.read_text(encoding="utf-8") == "<p>höme</p>"
+    write_output(destination, [OutputFile("claims/index.html", prepared=prepared)])
+    assert tree(output) == {"claims/index.html": "<p>höme</p>".encode()}
 
 
 def test_a_first_build_goes_to_a_staging_folder_renamed_at_the_end(tmp_path: Path) -> None:
