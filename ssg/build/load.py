@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import posixpath
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from ssg.markdown import BodyContext, RenderedBody, create_markdown, render_body
 from ssg.markdown.context import ClaimInfo
 from ssg.model.content import parse_article, parse_page, parse_profile
 from ssg.model.link import check_paths, link_site, merge_actors, same_records
-from ssg.model.types import Actor, Article, Page, Profile, Site, fingerprint
+from ssg.model.types import Actor, Article, Page, Profile, Site, evolve, fingerprint
 from ssg.source import ContentFiles, SourceDoc, discover_content, parse_source, read_text, split_source
 from ssg.urls import Urls
 
@@ -104,7 +104,7 @@ def load_site(
         with_body(a, b, k, report, cache, memo) for a, b, k in zip(articles, bodies, keys, strict=False)
     ]
     rendered_pages = [
-        replace(p, body_html=b.html, fingerprint=k)
+        evolve(p, body_html=b.html, fingerprint=k)
         for p, b, k in zip(pages, bodies[len(articles) :], keys[len(articles) :], strict=True)
     ]
     actors = {i: with_bio(a, md, cache, memo) for i, a in actors.items()}
@@ -223,7 +223,7 @@ def contexts_and_keys(
                 context = body_context(item, actors, profiled, config, urls)
             else:
                 context = page_context(item, actors, urls)
-            key = digest("body", file_keys[item.key], replace(context, claims={}), config.raw_html)
+            key = digest("body", file_keys[item.key], evolve(context, claims={}), config.raw_html)
             memo.bodies[item.key] = (inputs, context, key)
         contexts.append(context)
         keys.append(key)
@@ -352,14 +352,14 @@ def article_with_body(article: Article, body: RenderedBody, key: str, report: Re
             report.warning(
                 article.key, claim.line, claim.col, f"the quote of claim '{claim.id}' is not found in the body"
             )
-    claims = tuple(replace(c, review_html=body.reviews[c.id]) if c.id in body.reviews else c for c in article.claims)
+    claims = tuple(evolve(c, review_html=body.reviews[c.id]) if c.id in body.reviews else c for c in article.claims)
     summary = article.summary or body.summary
     listing = cache.get(cache.derived, key)
     if listing is None:  # what lists show: a body-only edit leaves it alone, so the indexes need no new render
         fields = (article.key, article.title, article.path, article.date, article.updated, summary, article.tags)
         listing = fingerprint(fields, article.source, article.claims, sorted(body.mentions))
         cache.put(cache.derived, key, listing)
-    return replace(
+    return evolve(
         article,
         fingerprint=key,
         listing_fingerprint=listing,
@@ -383,8 +383,8 @@ def with_bio(actor: Actor, md: MarkdownIt, cache: ContentCache, memo: LoadMemo) 
         if bio_html is None:
             bio_html = render_plain(md, actor.bio)
             cache.put(cache.derived, key, bio_html)
-    merged = replace(actor, bio_html=bio_html)
-    result = replace(merged, fingerprint=fingerprint(merged))
+    merged = evolve(actor, bio_html=bio_html)
+    result = evolve(merged, fingerprint=fingerprint(merged))
     memo.bios[actor.id] = (actor, result)
     return result
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import posixpath
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from itertools import chain
 
 from ssg.config import SiteConfig
 from ssg.errors import Diagnostic, Report
-from ssg.model.types import Actor, ActorEntry, Article, Claim, Page, Profile, RoleReport, Site, Tag, sort_key
+from ssg.model.types import Actor, ActorEntry, Article, Claim, Page, Profile, RoleReport, Site, Tag, evolve, sort_key
 from ssg.urls import Urls
 
 RESERVED_PATHS = ("/actors/", "/claims/", "/tags/", "/page/", "/data/", "/static/")
@@ -228,7 +227,7 @@ def link_actors(
         co_counts = Counter(chain.from_iterable(article.actor_ids for article in seen))  # counted in C
         del co_counts[actor.id]  # each article names its actor once: the count of itself goes
         counts = Counter(c.verdict_id for c in said if c.verdict_id)
-        result[actor.id] = replace(
+        result[actor.id] = evolve(
             actor,
             article_keys=tuple(a.key for a in seen),
             claims_by=tuple(said),
@@ -252,7 +251,7 @@ def with_appearances(article: Article, actors: dict[str, Actor], memo: dict | No
     known = memo.get(article.key) if memo is not None else None
     if known is not None and known[0] is article and known[1].actor_ids == actor_ids:
         return known[1]
-    linked = replace(article, actor_ids=actor_ids)
+    linked = evolve(article, actor_ids=actor_ids)
     if memo is not None:
         memo[article.key] = (article, linked)
     return linked

@@ -12,7 +12,7 @@ from ssg.config import SiteConfig, Verdict
 from ssg.errors import Diagnostic, Report, Severity
 from ssg.model.content import parse_article, parse_profile
 from ssg.model.link import link_site, merge_actors
-from ssg.model.types import Actor, Article, Profile
+from ssg.model.types import Actor, Article, Claim, Profile, evolve
 from ssg.source import parse_source
 from ssg.urls import Urls
 
@@ -560,3 +560,17 @@ def test_an_article_without_a_title_still_reports_its_other_errors() -> None:
         (1, "missing required field 'title'"),
         (5, "unknown actor 'ada-quil'"),
     ]
+
+
+def test_evolve_is_dataclasses_replace_without_init() -> None:
+    claim = Claim(
+        id="harbour-open", article_key="content/articles/a.md", article_title="A", article_path="/articles/a/",
+        speaker_id="vera-lind", about_ids=(), quote="The harbour stays open.", text=None,
+        date=dt.date(2031, 1, 2), verdict_id=None, review="Checked.", evidence=(), line=9, col=3,
+    )  # fmt: skip
+    changed = evolve(claim, review_html="<p>Checked.</p>")
+    assert changed == replace(claim, review_html="<p>Checked.</p>")
+    assert claim.review_html == "" and changed.review_html == "<p>Checked.</p>"
+    assert hash(changed) == hash(replace(claim, review_html="<p>Checked.</p>"))
+    with pytest.raises(TypeError):
+        evolve(claim, reviewhtml="typo")
