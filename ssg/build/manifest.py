@@ -2,11 +2,12 @@
 file (make's rule) instead of a build.
 
 The manifest holds the size and mtime of every input (site.toml, content/, templates/, the theme, ssg's own
-code), the options, the size and mtime of every output file, the page count and the warnings. When all of it
-is as it was, the output already is the current site: the build re-reports the warnings and stops. Anything
-different (an input touched, added or removed; an output file edited, deleted or added) means a real build,
-which uses the content cache as usual. The file is framed and checksummed like the cache, and only written
-after a successful build.
+code), the options, the size and mtime of every output file and the mtime of every output folder (a file
+added to or removed from a folder changes it, so stats alone tell an intact output), the page count and the
+warnings. When all of it is as it was, the output already is the current site: the build re-reports the
+warnings and stops. Anything different (an input touched, added or removed; an output file edited, deleted or
+added) means a real build, which uses the content cache as usual. The file is framed and checksummed like the
+cache, and only written after a successful build.
 """
 
 from __future__ import annotations
