@@ -128,6 +128,8 @@ class Builder:
         report = Report()
         check_output_dir(options.output, options.site_dir)
         remembered = options.use_cache and not in_place  # one-shot builds: the manifest of the last one
+        if not in_place:
+            self.memo = LoadMemo.forgetful()  # identity memos serve the next build of a long-lived Builder only
         manifest, outputs, inputs = None, None, None
         if remembered:
             inputs = input_stamps(options.site_dir)  # before anything is read: an edit during the build is new

@@ -31,6 +31,13 @@ ParseMany = Callable[[list[tuple[Path, str, str]]], list[ParseResult]]
 ArticleParser = Callable[[list[tuple[Path, str, str]], SiteConfig, Urls, set[str]], list[ParseResult]]
 
 
+class Forgetful(dict):
+    """A memo table that keeps nothing: for a build that has no next build in the same process."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        pass
+
+
 @dataclass
 class LoadMemo:
     """What a long-lived Builder (`ssg serve`) remembers between builds, by record identity: a cached record that
@@ -45,6 +52,11 @@ class LoadMemo:
     linked_actors: dict = field(default_factory=dict)  # actor id -> (inputs, linked actor)
     digests: dict = field(default_factory=dict)  # article page path -> (inputs, page digest, actor ids)
     templates: dict = field(default_factory=dict)  # template source -> the templates it references
+
+    @classmethod
+    def forgetful(cls) -> LoadMemo:
+        """A memo for one-shot builds: nothing is kept (it would only hold memory until the process exits)."""
+        return cls(*(Forgetful() for _ in range(8)))
 
 
 @dataclass(frozen=True, slots=True)
