@@ -53,12 +53,12 @@ def manifest_file(site_dir: Path) -> Path:
 
 
 def load_manifest(site_dir: Path) -> Manifest | None:
-    manifest = read_checked(manifest_file(site_dir))
-    return manifest if isinstance(manifest, Manifest) else None
+    values = read_checked(manifest_file(site_dir))
+    return values[0] if values and isinstance(values[0], Manifest) else None
 
 
 def save_manifest(site_dir: Path, manifest: Manifest) -> None:
-    write_checked(manifest_file(site_dir), manifest)
+    write_checked(manifest_file(site_dir), [manifest])
 
 
 def forget_manifest(site_dir: Path) -> None:
