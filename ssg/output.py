@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ssg.source import walk_files
+
 
 class OutputError(Exception):
     """The output folder cannot be used (it would overwrite the site, or the disk refuses)."""
@@ -124,7 +126,7 @@ def write_output(
     if destination.stage is not None:
         return write_fresh(destination, files)
     output_dir = destination.output_dir
-    existing = existing if existing is not None else set(list_files(output_dir))
+    existing = existing if existing is not None else set(walk_files(output_dir))
     ready: list[tuple[Path, Path]] = []  # (new file, its target)
     seen: set[str] = set()
     try:
@@ -223,15 +225,6 @@ def same_file(old: Path, source: Path) -> bool:
     except OSError:
         return False
     return a.st_size == b.st_size and int(a.st_mtime) == int(b.st_mtime)
-
-
-def list_files(root: Path) -> list[str]:
-    """Every file below root as a rel_path (os.walk: several times faster than Path.rglob on big outputs)."""
-    found = []
-    for folder, _, names in os.walk(root):
-        prefix = os.path.relpath(folder, root).replace(os.sep, "/")
-        found.extend(names if prefix == "." else (f"{prefix}/{name}" for name in names))
-    return found
 
 
 def remove_leftovers(output_dir: Path) -> None:

@@ -233,7 +233,7 @@ def discover_content(site_dir: Path) -> ContentFiles:
 
 def walk_files(root: Path) -> list[str]:
     """Every file below root as a '/'-separated path relative to it, in path order (os.walk and strings: much
-    faster than Path.rglob and Path objects for 10,000 files)."""
+    faster than Path.rglob and Path objects for 10,000 files). Lists content/ and, for writing, the output."""
     found = []
     for folder, _, names in os.walk(root):
         prefix = os.path.relpath(folder, root).replace(os.sep, "/")

@@ -181,7 +181,7 @@ class Builder:
         if options.use_cache:
             save_cache(options.site_dir, self.cache)
         if remembered:
-            outputs = restamped(outputs, options.output, summary)
+            outputs = restamp(outputs, options.output, summary.changed_paths)
             warnings = tuple(report.diagnostics)
             save_manifest(options.site_dir, Manifest(self.options_key(), inputs, outputs, len(specs), warnings))
         return BuildResult(len(specs), len(stale), time.perf_counter() - started, summary, report)
@@ -267,11 +267,6 @@ class Builder:
                 yield OutputFile(Urls.rel_path(spec.site_path))  # unchanged since the last build
         for source, rel_path in [*static_files(self.options.site_dir), *content_assets(loaded)]:
             yield OutputFile(rel_path, source=source)
-
-
-def restamped(before: dict | None, output_dir: Path, summary: WriteSummary) -> dict:
-    """The output's stamps after a write, from those before it (only written and removed files changed)."""
-    return output_stamps(output_dir) if before is None else restamp(before, output_dir, summary.changed_paths)
 
 
 @contextmanager

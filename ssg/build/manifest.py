@@ -103,8 +103,11 @@ def output_unchanged(output_dir: Path, recorded: Stamps) -> bool:
     return True
 
 
-def restamp(stamps: Stamps, output_dir: Path, changed_paths: Iterable[str]) -> Stamps:
-    """The output's stamps after files were written or removed: theirs, and their folders' up to the root."""
+def restamp(stamps: Stamps | None, output_dir: Path, changed_paths: Iterable[str]) -> Stamps:
+    """The output's stamps after files were written or removed: theirs, and their folders' up to the root;
+    without stamps from before the write, those of a fresh walk."""
+    if stamps is None:
+        return output_stamps(output_dir)
     keys = {"/"}
     for rel_path in changed_paths:
         keys.add(rel_path)
