@@ -13,7 +13,7 @@ from typing import Any
 from jinja2 import Environment
 
 from ssg.model.types import Site
-from ssg.render.data import render_data_file
+from ssg.render.data import data_file_parts, render_data_file
 from ssg.render.environment import create_environment
 
 __all__ = ["STREAMED_KINDS", "PageSpec", "create_environment", "plan_pages", "render_page", "render_page_parts"]
@@ -134,11 +134,13 @@ class Pagination:
         return self.site.urls.home_path(self.number + 1) if self.number < self.count else None
 
 
-STREAMED_KINDS = ("claims",)  # long enough (37 MB at 10,000 articles) to be written as they render
+STREAMED_KINDS = ("claims", "data")  # long enough (37 and 25 MB at 10,000 articles) to be written as they render
 
 
 def render_page_parts(env: Environment, site: Site, spec: PageSpec) -> Iterator[str]:
-    """One page as the template yields it: for pages too long to hold whole (STREAMED_KINDS)."""
+    """One page in parts, as the template yields it: for pages too long to hold whole (STREAMED_KINDS)."""
+    if spec.kind == "data":
+        return data_file_parts(site, spec.key)
     return env.get_template(spec.template or "").generate(page_context(site, spec))
 
 

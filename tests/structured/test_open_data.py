@@ -96,3 +96,31 @@ def test_csv_twins_hold_the_same_records(any_site: Built, name: str) -> None:
                 assert row[key] == ""
             else:
                 assert row[key] == str(value)
+
+
+TRICKY_RECORDS = [
+    {"id": "a", "about": [], "quote": 'He said "no" \\ then\nleft', "rating": 3, "verdict": None, "flag": True},
+    {"id": "b", "about": ["x", "y"], "quote": "Curly “quotes”, Ünïcödé, </script> & \u2028", "rating": None},
+    {"id": "c", "nested": {"k": [1, {"z": None}]}, "empty": {}, "deep": [[1, 2], []], "num": 1.5},
+]
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_streamed_json_is_pythons_indented_json_to_the_byte(count: int) -> None:
+    """claims.json is written a record at a time; what readers get must not depend on that."""
+    from ssg.render.data import json_parts
+
+    records = TRICKY_RECORDS[:count]
+    assert "".join(json_parts(iter(records))) == json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_streamed_csv_batches_join_into_one_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ssg.render import data
+
+    monkeypatch.setattr(data, "CSV_BATCH", 2)
+    records = [{"id": f"r{i}", "about": ["p", "q"][: i % 3], "text": None if i % 2 else f"line\n{i}"} for i in range(7)]
+    parts = list(data.csv_parts(iter(records)))
+    assert len(parts) == 4  # three full batches and the rest
+    rows = list(csv.DictReader(io.StringIO("".join(parts), newline="")))
+    assert [r["id"] for r in rows] == [f"r{i}" for i in range(7)]
+    assert rows[1]["text"] == "" and rows[2]["text"] == "line\n2" and rows[2]["about"] == "p|q"
