@@ -375,7 +375,7 @@ def article_with_body(article: Article, body: RenderedBody, key: str, report: Re
         article,
         fingerprint=key,
         listing_fingerprint=listing,
-        body_html=body.html,
+        body_utf8=body.html_utf8,
         mentions=body.mentions,
         marked_claims=body.marked_claims,
         summary=summary,
