@@ -164,6 +164,28 @@ def write_output(
     )
 
 
+def update_output(
+    destination: Destination, files: Iterable[tuple[str, bytes]], existing: frozenset[str]
+) -> WriteSummary:
+    """Replace some files of an output that otherwise stays as it is (`existing`, which they belong to): the
+    preview's edit of one article body. The same transaction as write_output: every file is prepared beside its
+    target and renamed over it once all are ready; `files` raising (a template failed) discards them all."""
+    ready: list[tuple[Path, Path]] = []
+    try:
+        for rel_path, data in files:
+            prepared = destination.prepare(rel_path, data)
+            if prepared is not None:
+                ready.append((prepared, destination.output_dir / rel_path))
+    except BaseException:
+        for new, _ in ready:
+            new.unlink(missing_ok=True)
+        raise
+    for new, target in ready:
+        new.replace(target)
+    written = sorted(target.relative_to(destination.output_dir).as_posix() for _, target in ready)
+    return WriteSummary(len(written), len(existing) - len(written), 0, tuple(written), existing)
+
+
 def write_fresh(destination: Destination, files: Iterable[OutputFile]) -> WriteSummary:
     """A first build: every file into the staging folder, renamed into place at the end (removed on failure)."""
     stage = destination.stage

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ssg.build.body_edit import Settled, rebuild_bodies
 from ssg.build.cache import ContentCache, load_cache, save_cache
 from ssg.build.links import asset_paths, check_links, content_assets, static_files
 from ssg.build.load import LoadedSite, LoadMemo, load_site
@@ -84,6 +85,7 @@ class Builder:
         self.loaded: LoadedSite | None = None
         self.listing: ContentFiles | None = None  # content/ as the last successful load found it
         self.compiled = CompiledTemplates()  # templates compiled by earlier builds of this Builder
+        self.settled: Settled | None = None  # the last build, when it succeeded in place (the preview)
 
     @property
     def cache(self) -> ContentCache:
@@ -127,6 +129,13 @@ class Builder:
         options = self.options
         report = Report()
         check_output_dir(options.output, options.site_dir)
+        if in_place and changed and self.settled is not None:
+            quick = rebuild_bodies(self, changed)  # only article bodies changed: their pages alone
+            if quick is not None:
+                summary, report, rendered = quick
+                self.written_files = set(summary.files)
+                return BuildResult(self.settled.pages, rendered, time.perf_counter() - started, summary, report)
+        self.settled = None  # until this build succeeds
         remembered = options.use_cache and not in_place  # one-shot builds: the manifest of the last one
         if not in_place:
             self.memo = LoadMemo.forgetful()  # identity memos serve the next build of a long-lived Builder only
@@ -148,8 +157,10 @@ class Builder:
         loaded = self.load(report, *(known or (inputs, None)))
         # kept: freeing a big model object by object took half a second after each build
         self.loaded, self.listing = loaded, loaded.files
+        load_diagnostics = tuple(report.diagnostics)
         specs = plan_pages(loaded.site)
-        check_links(loaded, {s.site_path for s in specs} | asset_paths(options.site_dir, loaded), report, strict=False)
+        linkable = {s.site_path for s in specs} | asset_paths(options.site_dir, loaded)
+        check_links(loaded, linkable, report, strict=False)
         digests = self.page_digests(loaded, specs)
         output_key = str(options.output.resolve())
         previous = self.cache.pages.get(output_key, {})
@@ -180,6 +191,8 @@ class Builder:
         self.cache.set_pages(output_key, {Urls.rel_path(s.site_path): digests[s.site_path] for s in specs})
         if options.use_cache:
             save_cache(options.site_dir, self.cache)
+        if in_place:
+            self.settled = Settled(load_diagnostics, frozenset(linkable), len(specs), output_key)
         if remembered:
             outputs = restamp(outputs, options.output, summary.changed_paths)
             warnings = tuple(report.diagnostics)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from ssg.build.load import LoadedSite, asset_site_path
@@ -36,7 +37,7 @@ def asset_paths(site_dir: Path, loaded: LoadedSite) -> set[str]:
     return paths | {"/" + rel for _, rel in content_assets(loaded)}
 
 
-def check_links(loaded: LoadedSite, existing: set[str], report: Report, strict: bool) -> None:
+def check_links(loaded: LoadedSite, existing: AbstractSet[str], report: Report, strict: bool) -> None:
     """SPEC §4: every internal link in a body must lead to a page or file of the site (`ssg check`: errors).
 
     Links are as the author wrote them: root-relative ones are relative to the site (SPEC §4), others to the page.

@@ -66,6 +66,7 @@ class LoadedSite:
     site: Site
     files: ContentFiles
     links: tuple[tuple[str, str, str, int, int], ...]  # (source rel_path, page site path, href, line, col)
+    profile_ids: frozenset[str] = frozenset()  # the actors with a profile (articles are parsed knowing them)
 
 
 def load_site(
@@ -123,7 +124,7 @@ def load_site(
     if report.has_errors:
         return None
     site = link_site(config, urls, rendered_articles, actors, rendered_pages, memo.linked, memo.linked_actors)
-    return LoadedSite(site, files, tuple(links))
+    return LoadedSite(site, files, tuple(links), frozenset(profile_ids))
 
 
 class FileReader:
@@ -235,11 +236,16 @@ def contexts_and_keys(
                 context = body_context(item, actors, profiled, config, urls)
             else:
                 context = page_context(item, actors, urls)
-            key = digest("body", file_keys[item.key], evolve(context, claims={}), config.raw_html)
+            key = body_key(file_keys[item.key], context, config.raw_html)
             memo.bodies[item.key] = (inputs, context, key)
         contexts.append(context)
         keys.append(key)
     return contexts, keys
+
+
+def body_key(file_key: str, context: BodyContext, raw_html: bool) -> str:
+    """The cache key of a rendered body: its file's key and what else it is rendered with."""
+    return digest("body", file_key, evolve(context, claims={}), raw_html)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,11 +12,19 @@ from typing import Any
 
 from jinja2 import Environment
 
-from ssg.model.types import Site
+from ssg.model.types import Article, Site
 from ssg.render.data import data_file_parts, render_data_file
 from ssg.render.environment import create_environment
 
-__all__ = ["STREAMED_KINDS", "PageSpec", "create_environment", "plan_pages", "render_page", "render_page_parts"]
+__all__ = [
+    "STREAMED_KINDS",
+    "PageSpec",
+    "body_pages",
+    "create_environment",
+    "plan_pages",
+    "render_page",
+    "render_page_parts",
+]
 
 TEMPLATES = {
     "home": "index.html",
@@ -106,6 +114,18 @@ def page_context(site: Site, spec: PageSpec) -> dict[str, Any]:
     if spec.kind.endswith("feed"):
         context["feed"] = feed_articles(site, spec)
     return context
+
+
+def body_pages(site: Site, article: Article) -> list[PageSpec]:
+    """The pages that show an article's body, as plan_pages names them: its own page and the feeds that carry
+    it (render/inputs.py: no other page's digest reads the body)."""
+    specs = [PageSpec("feed", "/feed.xml")]
+    specs += [
+        PageSpec("actor_feed", site.actors[i].path + "feed.xml", key=i) for i in article.actor_ids if i in site.actors
+    ]
+    specs += [PageSpec("tag_feed", site.tags[t].path + "feed.xml", key=t) for t in article.tags if t in site.tags]
+    carried = [s for s in specs if any(a.key == article.key for a in feed_articles(site, s))]
+    return [PageSpec("article", article.path, key=article.key), *carried]
 
 
 def feed_articles(site: Site, spec: PageSpec) -> tuple:

@@ -1,0 +1,175 @@
+"""The preview's quick rebuild: articles whose body alone changed (the common save while writing).
+
+A full rebuild at 10,000 articles walks every record, actor and page digest again (about a second), even
+with the identity memos. When the watcher names only article files, their front matter parses to the very
+same records and their new bodies find the same mentions, claims, summary and reviews, then nothing but
+those bodies changed: the Site keeps every other record, and the only pages to render are the articles'
+own and the feeds that carry them (`render.body_pages`, the pages whose digests read a body). Anything
+else (a new mention, a retitled article, an error) returns None and the full build runs. The result is the
+full build's, byte for byte; tests/e2e/test_incremental.py checks sequences of such edits against clean builds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ssg.build.cache import digest
+from ssg.build.links import check_links
+from ssg.build.load import LoadedSite, article_parser, body_key, file_stamp, parse_text
+from ssg.errors import Diagnostic, Report
+from ssg.markdown import RenderedBody, create_markdown, render_body
+from ssg.model.types import Article, evolve
+from ssg.output import Destination, WriteSummary, update_output
+from ssg.render import body_pages, create_environment, render_page
+from ssg.render.inputs import PageInputs, template_digests
+from ssg.source import read_text, split_source
+from ssg.urls import Urls
+
+if TYPE_CHECKING:
+    from ssg.build import Builder
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """What the last successful build of a long-lived Builder left, for the next quick rebuild."""
+
+    load_diagnostics: tuple[Diagnostic, ...]  # the load's report, before the link check
+    existing: frozenset[str]  # site paths of every page and asset (what links may lead to)
+    pages: int
+    output_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class BodyEdit:
+    """One article whose new text changes its body alone: the records to put in place of the old ones."""
+
+    rel_path: str
+    rendered: Article  # with its body (memo.articles)
+    linked: Article  # with its appearances too (the Site's)
+    body: RenderedBody
+    links: tuple[tuple[str, int, int], ...]
+
+
+def rebuild_bodies(builder: Builder, changed: frozenset[Path]) -> tuple[WriteSummary, Report, int] | None:
+    """(what was written, the report, pages rendered) when every changed file is an article whose body alone
+    changed; None (nothing done) when the full build must run."""
+    settled, loaded, listing = builder.settled, builder.loaded, builder.listing
+    if settled is None or loaded is None or listing is None or builder.written_files is None or not changed:
+        return None
+    content = (builder.options.site_dir / "content").resolve()
+    articles = {rel_path: path for path, rel_path in listing.articles}
+    edits = []
+    for path in changed:
+        path = path.resolve()
+        if not path.is_relative_to(content):
+            return None
+        rel_path = "content/" + path.relative_to(content).as_posix()
+        if rel_path not in articles or rel_path not in loaded.site.articles_by_key:
+            return None
+        edit = body_edit(builder, loaded, rel_path, path)
+        if edit is None:
+            return None
+        if edit is not True:
+            edits.append(edit)
+    site = loaded.site
+    for edit in edits:
+        site = evolve(
+            site,
+            articles=tuple(edit.linked if a.key == edit.rel_path else a for a in site.articles),
+            articles_by_key={**site.articles_by_key, edit.rel_path: edit.linked},
+        )
+    specs = list({s.site_path: s for edit in edits for s in body_pages(site, edit.linked)}.values())
+    env = create_environment(builder.options.site_dir, site, builder.compiled)
+    templates = template_digests(env, {s.template for s in specs if s.template}, builder.memo.templates)
+    inputs = PageInputs(site, templates, builder.memo.digests)
+    previous = builder.cache.pages.get(settled.output_key, {})
+    digests = {Urls.rel_path(s.site_path): inputs.digest(s) for s in specs}
+    stale = [s for s in specs if previous.get(Urls.rel_path(s.site_path)) != digests[Urls.rel_path(s.site_path)]]
+    destination = Destination.open(builder.options.output)
+    if destination.stage is not None:  # the output folder is gone: a full build makes it again
+        destination.discard()
+        return None
+    try:
+        pages = ((Urls.rel_path(s.site_path), render_page(env, site, s)) for s in stale)
+        summary = update_output(destination, pages, frozenset(builder.written_files))
+    except Exception:
+        return None  # a template failed: the full build reports it, at its place
+    links = [link for link in loaded.links if link[0] not in {e.rel_path for e in edits}]
+    links += [(e.rel_path, e.linked.path, *link) for e in edits for link in e.links]
+    for edit in edits:
+        commit(builder, edit)
+    builder.loaded = LoadedSite(site, loaded.files, tuple(links), loaded.profile_ids)
+    builder.cache.set_pages(settled.output_key, {**previous, **digests})
+    report = Report(list(settled.load_diagnostics))
+    check_links(builder.loaded, settled.existing, report, strict=False)
+    return summary, report, len(stale)
+
+
+def body_edit(builder: Builder, loaded: LoadedSite, rel_path: str, path: Path) -> BodyEdit | bool | None:
+    """The edit of one article file: True when its text is as it was, None when more than its body changed."""
+    cache, memo = builder.cache, builder.memo
+    known_file = cache.stats.get(rel_path)
+    known_body = memo.bodies.get(rel_path)
+    known_article = memo.articles.get(rel_path)
+    known_linked = memo.linked.get(rel_path)
+    if known_file is None or known_body is None or known_article is None or known_linked is None:
+        return None
+    _, salt, file_key = known_file
+    parsed = cache.parsed.get(file_key)
+    (record, old_body), old_rendered, _ = known_article
+    _, context, old_key = known_body
+    if (
+        parsed is None
+        or parsed[0] is not record
+        or cache.bodies.get(old_key) is not old_body
+        or known_linked[0] is not old_rendered
+        or loaded.site.articles_by_key[rel_path] is not known_linked[1]
+    ):
+        return None  # the memos do not describe the Site being served: let the full build decide
+    try:
+        stamp = file_stamp(path)
+    except OSError:
+        return None
+    text = read_text(path, rel_path, Report())
+    if text is None:
+        return None
+    new_file_key = digest("file", rel_path, text, salt)
+    if new_file_key == file_key:
+        cache.stats[rel_path] = (stamp, salt, file_key)
+        return True
+    config, urls = loaded.site.config, loaded.site.urls
+    new_record, diagnostics = parse_text(path, rel_path, text, article_parser(config, urls, set(loaded.profile_ids)))
+    if new_record != record or diagnostics != parsed[1]:
+        return None
+    _, _, markdown, _ = split_source(text)
+    body = render_body(create_markdown(config.raw_html), markdown, context)
+    same = (
+        body.mentions == old_body.mentions
+        and body.marked_claims == old_body.marked_claims
+        and body.diagnostics == old_body.diagnostics
+        and body.reviews == old_body.reviews
+        and (record.summary or body.summary) == (record.summary or old_body.summary)
+    )
+    if not same:
+        return None
+    key = body_key(new_file_key, context, config.raw_html)
+    rendered = evolve(old_rendered, body_utf8=body.html_utf8, fingerprint=key)
+    linked = evolve(known_linked[1], body_utf8=body.html_utf8, fingerprint=key)
+    cache.stats[rel_path] = (stamp, salt, new_file_key)
+    cache.put(cache.parsed, new_file_key, parsed)  # the same record: what was keyed on it stays valid
+    return BodyEdit(rel_path, rendered, linked, body, body.links)
+
+
+def commit(builder: Builder, edit: BodyEdit) -> None:
+    """The memos and cache as a full build would have left them, so the next full build reuses this one's work."""
+    cache, memo = builder.cache, builder.memo
+    inputs, context, _ = memo.bodies[edit.rel_path]
+    key = edit.rendered.fingerprint
+    memo.bodies[edit.rel_path] = (inputs, context, key)
+    (record, _), _, diagnostics = memo.articles[edit.rel_path]
+    memo.articles[edit.rel_path] = ((record, edit.body), edit.rendered, diagnostics)
+    memo.linked[edit.rel_path] = (edit.rendered, edit.linked)
+    cache.put(cache.bodies, key, edit.body)
+    cache.put(cache.derived, key, edit.rendered.listing_fingerprint)

@@ -1,0 +1,146 @@
+"""The preview's quick rebuild of article bodies (ssg/build/body_edit.py): it takes an edit only when nothing but
+the body's HTML changed, and then leaves exactly what a clean build leaves, warnings included."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ssg.build import Builder, BuildOptions
+from ssg.build.body_edit import rebuild_bodies
+from ssg.errors import SiteError, format_diagnostic
+
+from .test_incremental import assert_same, snapshot
+
+SITE_TOML = """\
+[site]
+title = "Harbour Watch"
+base_url = "https://example.org/watch/"
+language = "en"
+description = "Who said what about the harbour."
+publisher = "Eastport Desk"
+
+[build]
+articles_per_page = 2
+
+[[verdicts]]
+id = "true"
+label = "True"
+[[verdicts]]
+id = "false"
+label = "False"
+"""
+
+ARTICLE = """\
+---
+title: Harbour {n} stays open
+date: 2030-01-{n:02d}
+tags: [harbour]
+people:
+  vera-lind: {{name: Vera Lind, role: Harbour master, aliases: [Lind]}}
+  olaf-berg: {{name: Olaf Berg, role: Mayor of Eastport}}
+  ada-moss: {{name: Ada Moss, role: Pilot}}
+claims:
+  - id: open-all-winter
+    by: vera-lind
+    quote: The harbour stays open all winter.
+    verdict: "true"
+---
+Vera Lind spoke at the quay on day {n}.
+
+Lind said: "The harbour stays open all winter." Olaf Berg agreed. See [the archive](/articles/archive/).
+"""
+
+
+def make_site(root: Path) -> Path:
+    site = root / "site"
+    (site / "content" / "articles").mkdir(parents=True)
+    (site / "site.toml").write_text(SITE_TOML)
+    for n in range(1, 6):
+        (site / "content" / "articles" / f"harbour-{n}.md").write_text(ARTICLE.format(n=n))
+    return site
+
+
+def clean(site: Path, output: Path) -> tuple[dict[str, bytes], list[str]]:
+    shutil.rmtree(output, ignore_errors=True)
+    result = Builder(BuildOptions(site_dir=site, output_dir=output, drafts=True, jobs=1, use_cache=False)).build()
+    return snapshot(output), [format_diagnostic(d) for d in result.report.sorted()]
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> tuple[Path, Builder]:
+    site = make_site(tmp_path)
+    builder = Builder(BuildOptions(site_dir=site, output_dir=tmp_path / "live", drafts=True, jobs=1, use_cache=False))
+    builder.build(in_place=True)
+    return site, builder
+
+
+# (what the edit does, old text, new text, whether only the body's HTML changes)
+EDITS = [
+    ("adds a closing paragraph", "Olaf Berg agreed.", "Olaf Berg agreed.\n\nThe ferry left at noon.", True),
+    ("rewords a later sentence", "Lind said:", "Lind told us:", True),
+    ("moves a link down a line", "See [the archive]", "\nThe tide was high.\nSee [the archive]", True),
+    ("changes the summary (the first paragraph)", "spoke at the quay", "spoke at the old quay", False),
+    ("mentions another actor", "Olaf Berg agreed.", "Olaf Berg agreed. [Ada](@ada-moss) nodded.", False),
+    ("loses the quoted words", '"The harbour stays open all winter."', '"The harbour might close."', False),
+    ("changes the front matter", "role: Pilot", "role: Chief pilot", False),
+]
+
+
+@pytest.mark.parametrize(("did", "old", "new", "quick"), EDITS, ids=[e[0] for e in EDITS])
+def test_an_edit_is_taken_quickly_only_when_the_body_html_alone_changes(
+    served: tuple[Path, Builder], tmp_path: Path, did: str, old: str, new: str, quick: bool
+) -> None:
+    site, builder = served
+    path = site / "content" / "articles" / "harbour-3.md"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    taken = rebuild_bodies(builder, frozenset([path]))
+    assert (taken is not None) == quick, did
+    result = builder.build(in_place=True, changed=frozenset([path]))  # the full build when it was not taken
+    expected, warnings = clean(site, tmp_path / "clean")
+    assert_same(snapshot(tmp_path / "live"), expected, did)
+    assert [format_diagnostic(d) for d in result.report.sorted()] == warnings
+    if taken is not None:  # rendered: at most the article, the site's feed, its three actors' feeds and its tag's
+        assert taken[2] <= 6 < result.pages
+
+
+def test_moved_broken_links_are_reported_where_they_now_are(served: tuple[Path, Builder], tmp_path: Path) -> None:
+    """The archive page does not exist: its broken-link warning must follow the link when lines move."""
+    site, builder = served
+    path = site / "content" / "articles" / "harbour-2.md"
+    text = path.read_text().replace("See [the archive]", "\n\nA calm day.\n\nSee [the archive]", 1)
+    path.write_text(text)
+    result = builder.build(in_place=True, changed=frozenset([path]))
+    _, warnings = clean(site, tmp_path / "clean")
+    reported = [format_diagnostic(d) for d in result.report.sorted()]
+    assert reported == warnings
+    line = text.split("\n").index(next(x for x in text.split("\n") if x.startswith("See [the archive]"))) + 1
+    assert any(f"harbour-2.md:{line}:" in w and "broken link" in w for w in reported), reported
+
+
+def test_a_sequence_of_quick_and_full_rebuilds_stays_exact(served: tuple[Path, Builder], tmp_path: Path) -> None:
+    """Quick rebuilds leave the memos as a full build would: later full builds (a new title, a new article, a
+    failed build and its fix) still give a clean build's output."""
+    site, builder = served
+    articles = site / "content" / "articles"
+    steps = [
+        ("harbour-1.md", "Olaf Berg agreed.", "Olaf Berg agreed.\n\nGulls circled."),
+        ("harbour-1.md", "title: Harbour 1 stays open", "title: Harbour 1 stays open, says Lind"),
+        ("harbour-1.md", "Gulls circled.", "Gulls circled twice."),
+        ("harbour-4.md", "Olaf Berg agreed.", "Olaf Berg agreed. [Nobody](@no-such-actor) replied."),
+        ("harbour-4.md", "[Nobody](@no-such-actor) replied.", "Nobody replied."),
+        ("harbour-4.md", "Nobody replied.", "Nobody replied at all."),
+    ]
+    for number, (name, old, new) in enumerate(steps):
+        path = articles / name
+        path.write_text(path.read_text().replace(old, new, 1))
+        try:
+            builder.build(in_place=True, changed=frozenset([path]))
+        except SiteError:
+            assert "no-such-actor" in new  # the broken step; the served output stays as it was
+            continue
+        assert_same(snapshot(tmp_path / "live"), clean(site, tmp_path / "clean")[0], f"step {number}: {name}")
