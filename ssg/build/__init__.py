@@ -72,6 +72,7 @@ class BuildResult:
     written: WriteSummary
     report: Report = field(default_factory=Report)
     up_to_date: bool = False  # nothing changed since the last build: nothing was read, rendered or written
+    rendered_paths: tuple[str, ...] = ()  # the site paths of the pages rendered
 
 
 class Builder:
@@ -134,7 +135,8 @@ class Builder:
             if quick is not None:
                 summary, report, rendered = quick
                 self.written_files = set(summary.files)
-                return BuildResult(self.settled.pages, rendered, time.perf_counter() - started, summary, report)
+                seconds = time.perf_counter() - started
+                return BuildResult(self.settled.pages, len(rendered), seconds, summary, report, rendered_paths=rendered)
         self.settled = None  # until this build succeeds
         remembered = options.use_cache and not in_place  # one-shot builds: the manifest of the last one
         if not in_place:
@@ -197,7 +199,10 @@ class Builder:
             outputs = restamp(outputs, options.output, summary.changed_paths)
             warnings = tuple(report.diagnostics)
             save_manifest(options.site_dir, Manifest(self.options_key(), inputs, outputs, len(specs), warnings))
-        return BuildResult(len(specs), len(stale), time.perf_counter() - started, summary, report)
+        rendered = tuple(s.site_path for s in stale)
+        return BuildResult(
+            len(specs), len(stale), time.perf_counter() - started, summary, report, rendered_paths=rendered
+        )
 
     def known_content(self, changed: frozenset[Path]) -> tuple[dict, ContentFiles] | None:
         """The last build's listing of content/ and the stamps of its files, when every changed path under
@@ -300,15 +305,6 @@ def collector_paused(collect_after: bool = False) -> Iterator[None]:
         gc.freeze()
         if was_enabled:
             gc.enable()
-
-
-HEAVY_KINDS = ("claims", "data", "sitemap", "actors", "tags", "actor")
-
-
-def heavy_first(spec: PageSpec) -> int:
-    """Pages that list the whole site go to the workers first, so no single one finishes long after the rest
-    (the claims index alone takes seconds at 10,000 articles). Output does not depend on this order."""
-    return HEAVY_KINDS.index(spec.kind) if spec.kind in HEAVY_KINDS else len(HEAVY_KINDS)
 
 
 def build_site(options: BuildOptions, progress: Progress | None = None) -> BuildResult:

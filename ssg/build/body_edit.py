@@ -52,9 +52,9 @@ class BodyEdit:
     links: tuple[tuple[str, int, int], ...]
 
 
-def rebuild_bodies(builder: Builder, changed: frozenset[Path]) -> tuple[WriteSummary, Report, int] | None:
-    """(what was written, the report, pages rendered) when every changed file is an article whose body alone
-    changed; None (nothing done) when the full build must run."""
+def rebuild_bodies(builder: Builder, changed: frozenset[Path]) -> tuple[WriteSummary, Report, tuple[str, ...]] | None:
+    """(what was written, the report, the site paths of the pages rendered) when every changed file is an
+    article whose body alone changed; None (nothing done) when the full build must run."""
     settled, loaded, listing = builder.settled, builder.loaded, builder.listing
     if settled is None or loaded is None or listing is None or builder.written_files is None or not changed:
         return None
@@ -104,7 +104,7 @@ def rebuild_bodies(builder: Builder, changed: frozenset[Path]) -> tuple[WriteSum
     builder.cache.set_pages(settled.output_key, {**previous, **digests})
     report = Report(list(settled.load_diagnostics))
     check_links(builder.loaded, settled.existing, report, strict=False)
-    return summary, report, len(stale)
+    return summary, report, tuple(s.site_path for s in stale)
 
 
 def body_edit(builder: Builder, loaded: LoadedSite, rel_path: str, path: Path) -> BodyEdit | bool | None:

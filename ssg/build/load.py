@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -402,7 +403,9 @@ def with_bio(actor: Actor, md: MarkdownIt, cache: ContentCache, memo: LoadMemo) 
             bio_html = render_plain(md, actor.bio)
             cache.put(cache.derived, key, bio_html)
     merged = evolve(actor, bio_html=bio_html)
-    result = evolve(merged, fingerprint=fingerprint(merged))
+    card = evolve(merged, bio="", bio_html="", roles=())
+    # interned: an equal fingerprint is the same object, so the identity memos of page digests still hold
+    result = evolve(merged, fingerprint=sys.intern(fingerprint(merged)), card_fingerprint=sys.intern(fingerprint(card)))
     memo.bios[actor.id] = (actor, result)
     return result
 

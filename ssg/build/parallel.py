@@ -27,6 +27,8 @@ from ssg.markdown import BodyContext, RenderedBody, create_markdown
 from ssg.model.types import Site
 from ssg.output import Destination
 from ssg.render import STREAMED_KINDS, PageSpec, create_environment, render_page, render_page_parts
+from ssg.render.environment import forget_memoized
+from ssg.render.inputs import GLOBAL_KINDS
 from ssg.urls import Urls
 
 MIN_PARALLEL = 150  # below this many items a pool costs more than it saves
@@ -73,16 +75,25 @@ def render_pages_iter(
     compiled: BytecodeCache | None = None,
 ) -> Iterator[Path | Diagnostic | None]:
     """Each spec's prepared file (or None, or a diagnostic), in spec order. The workers write the files
-    themselves: sending 450 MB of pages back through pipes for one process to write was the slowest part."""
-    if jobs <= 1 or len(specs) < MIN_PARALLEL or not can_fork():
+    themselves: sending 450 MB of pages back through pipes for one process to write was the slowest part.
+
+    Pages that list the whole site (the claims index alone takes seconds at 10,000 articles) go to the workers
+    first, one by one, so none of them finishes long after the rest; two of them are worth forking for."""
+    whole_site = [i for i, spec in enumerate(specs) if spec.kind in GLOBAL_KINDS]
+    few = len(specs) < MIN_PARALLEL and len(whole_site) < 2
+    if jobs <= 1 or few or not can_fork():
         _init_pages(site_dir, site, destination, compiled)
         try:
             yield from map(render_one, specs)
         finally:
+            forget_memoized(_WORKER["env"])
             _WORKER.clear()
         return
     with forked_pool(jobs, _init_pages, (site_dir, site, destination, compiled)) as pool:
-        yield from pool.map(render_one, specs, chunksize=CHUNK)
+        first = {i: pool.submit(render_one, specs[i]) for i in whole_site}
+        rest = pool.map(render_one, [s for i, s in enumerate(specs) if i not in first], chunksize=CHUNK)
+        for i in range(len(specs)):
+            yield first[i].result() if i in first else next(rest)
 
 
 def _init_parse(config: SiteConfig, urls: Urls, profile_ids: set[str]) -> None:

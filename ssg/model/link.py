@@ -203,7 +203,7 @@ def link_actors(
 ) -> dict[str, Actor]:
     """Each actor with its articles, claims by and about it, co-actors ranked by shared articles (then by name)
     and verdict counts; A–Z by name. An actor whose record, articles and claims are the very objects of last
-    time, among the very same actors (their names rank co-actors), is last time's linked actor."""
+    time, among actors of the same names (they rank co-actors), is last time's linked actor."""
     appearances: dict[str, list[Article]] = defaultdict(list)
     for article in linked:
         for actor_id in article.actor_ids:
@@ -214,8 +214,8 @@ def link_actors(
         claims_by[claim.speaker_id].append(claim)
         for actor_id in claim.about_ids:
             claims_about[actor_id].append(claim)
-    roster = tuple(actors.values())
-    same_roster = memo is not None and ROSTER in memo and same_records(memo[ROSTER][0], roster)
+    roster = tuple((a.id, a.name) for a in actors.values())  # what ranking co-actors reads of the others
+    same_roster = memo is not None and ROSTER in memo and memo[ROSTER][0] == roster
     result = {}
     for actor in sorted(actors.values(), key=lambda a: (a.name.casefold(), a.id)):
         seen, said, about = appearances.get(actor.id, []), claims_by.get(actor.id, []), claims_about.get(actor.id, [])

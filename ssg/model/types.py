@@ -213,6 +213,7 @@ class Actor:
     co_actors: tuple[tuple[str, int], ...] = ()  # (actor id, shared articles), most shared first
     verdict_counts: tuple[tuple[str, int], ...] = ()  # claims by the actor per verdict id, scale order
     fingerprint: str = ""  # digest of the merged fields above the cross-references
+    card_fingerprint: str = ""  # the same without the biography and reported roles: what other pages show
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -9,8 +9,9 @@ checks that any sequence of edits builds byte-identical output to a clean build.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from jinja2 import Environment, TemplateNotFound, TemplateSyntaxError, meta
+from jinja2 import Environment, TemplateNotFound, TemplateSyntaxError, meta, nodes
 
 from ssg.model.link import same_records
 from ssg.model.types import Actor, Claim, Site, fingerprint
@@ -19,13 +20,32 @@ from ssg.render import PageSpec, feed_articles
 GLOBAL_KINDS = ("actors", "claims", "tags", "sitemap", "data")
 
 
+ACTOR_DETAILS = frozenset({"roles", "bio", "bio_html"})  # what the default theme shows only on the actor's page
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateDigests:
+    """Each page template's digest, over its source and every template it uses; and the templates that read the
+    details of an actor (reported roles, biography) other than their page's own `actor`."""
+
+    digests: dict[str, str]
+    detailed: frozenset[str]  # templates that read the roles or biography of some actor
+    others_detailed: frozenset[str]  # ... of an actor other than the page's own `actor`
+
+    def reads_details(self, spec: PageSpec) -> bool:
+        """Whether the page depends on actors' roles and biographies, beyond what its digest covers anyway."""
+        return spec.template in (self.others_detailed if spec.kind == "actor" else self.detailed)
+
+
 def template_digests(
-    env: Environment, names: Iterable[str], references_memo: dict[str, list[str]] | None = None
-) -> dict[str, str]:
+    env: Environment, names: Iterable[str], references_memo: dict[str, tuple] | None = None
+) -> TemplateDigests:
     """Each template's digest over its own source and every template it references, transitively.
-    `references_memo` (source -> the templates it names) spares parsing unchanged templates again."""
+    `references_memo` (source -> what it names) spares parsing unchanged templates again."""
     sources: dict[str, str] = {}
     known = references_memo if references_memo is not None else {}
+    detailed: set[str] = set()
+    others_detailed: set[str] = set()
 
     def closure(name: str, seen: set[str]) -> None:
         if name in seen:
@@ -37,59 +57,96 @@ def template_digests(
             sources[name] = "(missing)"  # rendering reports it, with the template that asked for it
             return
         sources[name] = source
-        references = known.get(source)
-        if references is None:
+        facts = known.get(source)
+        if facts is None:
             try:
-                references = [r for r in meta.find_referenced_templates(env.parse(source)) if r is not None]
+                ast = env.parse(source)
             except TemplateSyntaxError:
                 return  # rendering reports it at its file and line
-            known[source] = references
+            facts = known[source] = (
+                [r for r in meta.find_referenced_templates(ast) if r is not None],
+                *actor_detail_reads(ast),
+            )
+        references, any_details, other_details = facts
+        if any_details:
+            detailed.add(name)
+        if other_details:
+            others_detailed.add(name)
         for ref in references:
             closure(ref, seen)
 
-    result = {}
+    digests = {}
+    closures = {}
     for name in names:
         seen: set[str] = set()
         closure(name, seen)
-        result[name] = fingerprint(sorted((n, sources[n]) for n in seen))
+        closures[name] = seen
+        digests[name] = fingerprint(sorted((n, sources[n]) for n in seen))
     for source in set(known) - set(sources.values()):  # edited since: forget the old text
         del known[source]
-    return result
+    return TemplateDigests(
+        digests,
+        frozenset(name for name, seen in closures.items() if seen & detailed),
+        frozenset(name for name, seen in closures.items() if seen & others_detailed),
+    )
+
+
+def actor_detail_reads(ast: nodes.Template) -> tuple[bool, bool]:
+    """Whether a template may show actors' reported roles or biography (ACTOR_DETAILS): any at all, and any but
+    those of the page's own `actor` (the actor page's digest covers those). An attribute or item of that name,
+    or the name as a string (a filter's `attribute=`), counts. Pages whose templates read none are spared
+    re-rendering when only those change."""
+    rebinds_actor = any(n.name == "actor" and n.ctx == "store" for n in ast.find_all(nodes.Name))
+    own: set[int] = set()
+    found = False
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+        if name not in ACTOR_DETAILS:
+            continue
+        found = True
+        if rebinds_actor or not (isinstance(node.node, nodes.Name) and node.node.name == "actor"):
+            return True, True
+        if isinstance(node, nodes.Getitem):
+            own.add(id(node.arg))
+    if any(n.value in ACTOR_DETAILS and id(n) not in own for n in ast.find_all(nodes.Const)):
+        return True, True
+    return found, False
 
 
 class PageInputs:
     """Computes page digests for one Site; the site-wide parts are computed once."""
 
-    def __init__(self, site: Site, templates: dict[str, str], memo: dict | None = None):
+    def __init__(self, site: Site, templates: TemplateDigests, memo: dict | None = None):
         self.site = site
         self.templates = templates
         self.memo = memo if memo is not None else {}  # page path -> (base, records, digest, what it reads)
         self.chrome = fingerprint(site.config, [(p.path, p.title, p.weight) for p in site.pages])
-        self._everything: str | None = None
+        self._everything: dict[bool, str] = {}
 
-    def everything(self) -> str:
+    def everything(self, detailed: bool) -> str:
         """For pages that list the whole site (claims, actors, tags, sitemap, data): what lists show of every
         article (not its body) and of every actor."""
-        if self._everything is None:
+        if detailed not in self._everything:
             site = self.site
-            self._everything = fingerprint(
+            self._everything[detailed] = fingerprint(
                 [a.listing_fingerprint for a in site.articles],
                 [
-                    (a.fingerprint, len(a.article_keys), len(a.claims_by), len(a.claims_about))
+                    (stamp(a, detailed), len(a.article_keys), len(a.claims_by), len(a.claims_about))
                     for a in site.actors.values()
                 ],
             )
-        return self._everything
+        return self._everything[detailed]
 
-    def actor_stamps(self, actor_ids: Iterable[str]) -> list[str | None]:
-        """The fingerprints of these actors' merged records, compared by identity: linking gives an actor a new
-        record when its lists change, but a page that only names it depends on the merged record alone."""
+    def actor_stamps(self, actor_ids: Iterable[str], detailed: bool) -> list[str | None]:
+        """The fingerprints of these actors' merged records, compared by identity (they are interned): linking
+        gives an actor a new record when its lists change, but a page that only names it depends on the merged
+        record alone, and on its roles and biography only when its templates read them."""
         actors = self.site.actors
-        return [actors[i].fingerprint if i in actors else None for i in actor_ids]
+        return [stamp(actors[i], detailed) if i in actors else None for i in actor_ids]
 
-    def actors_of(self, actor_ids: Iterable[str]) -> list[str]:
+    def actors_of(self, actor_ids: Iterable[str], detailed: bool) -> list[str]:
         actors = self.site.actors
-        return [actors[i].fingerprint for i in sorted(set(actor_ids)) if i in actors]
+        return [stamp(actors[i], detailed) for i in sorted(set(actor_ids)) if i in actors]
 
     def claims_actors(self, claims: Iterable[Claim]) -> set[str]:
         ids: set[str] = set()
@@ -106,7 +163,8 @@ class PageInputs:
 
     def digest(self, spec: PageSpec) -> str:
         site = self.site
-        template = self.templates.get(spec.template or "", "")
+        template = self.templates.digests.get(spec.template or "", "")
+        detailed = self.templates.reads_details(spec)
         base = (spec.kind, spec.site_path, spec.number, template, self.chrome)
         kind = spec.kind
         if kind == "article":  # most pages are articles: when their records are the same objects, so is the digest
@@ -116,10 +174,10 @@ class PageInputs:
                 actor_ids = known[3]  # what the same article record named last time
             else:
                 actor_ids = sorted(set(article.actor_ids) | self.claims_actors(article.claims))
-            records = (article, *self.actor_stamps(actor_ids))
+            records = (article, *self.actor_stamps(actor_ids, detailed))
             if known is not None and known[0] == base and same_records(known[1], records):
                 return known[2]
-            result = fingerprint(base, article.fingerprint, article.actor_ids, self.actors_of(actor_ids))
+            result = fingerprint(base, article.fingerprint, article.actor_ids, self.actors_of(actor_ids, detailed))
             self.memo[spec.site_path] = (base, records, result, actor_ids)
             return result
         if kind == "actor":  # likewise: the actor, the articles its lists show and the actors they name
@@ -129,16 +187,16 @@ class PageInputs:
                 article_keys, actor_ids = known[3]
             else:
                 article_keys, actor_ids = self.actor_reads(actor)
-            records = (actor, *map(site.article, article_keys), None, *self.actor_stamps(actor_ids))
+            records = (actor, *map(site.article, article_keys), None, *self.actor_stamps(actor_ids, detailed))
             if known is not None and known[0] == base and same_records(known[1], records):
                 return known[2]
-            result = fingerprint(base, *self.actor_inputs(actor, article_keys, actor_ids))
+            result = fingerprint(base, *self.actor_inputs(actor, article_keys, actor_ids, detailed))
             self.memo[spec.site_path] = (base, records, result, (article_keys, actor_ids))
             return result
         if kind in ("actor_feed", "tag_feed", "feed"):
             feed = feed_articles(site, spec)
             return fingerprint(
-                base, [a.fingerprint for a in feed], self.actors_of(i for a in feed for i in a.actor_ids)
+                base, [a.fingerprint for a in feed], self.actors_of((i for a in feed for i in a.actor_ids), detailed)
             )
         if kind == "home":
             per_page = site.config.articles_per_page
@@ -149,7 +207,7 @@ class PageInputs:
         if kind == "page":
             return fingerprint(base, next(p.fingerprint for p in site.pages if p.key == spec.key))
         if kind in GLOBAL_KINDS:
-            return fingerprint(base, spec.key, self.everything())
+            return fingerprint(base, spec.key, self.everything(detailed))
         return fingerprint(base)  # 404, robots: the templates and the site-wide parts only
 
     def actor_reads(self, actor: Actor) -> tuple[list[str], list[str]]:
@@ -159,14 +217,19 @@ class PageInputs:
         actor_ids = sorted(self.claims_actors(claims) | {i for i, _ in actor.co_actors})
         return article_keys, actor_ids
 
-    def actor_inputs(self, actor: Actor, article_keys: list[str], actor_ids: list[str]) -> tuple:
+    def actor_inputs(self, actor: Actor, article_keys: list[str], actor_ids: list[str], detailed: bool) -> tuple:
         return (
-            actor.fingerprint,
+            actor.fingerprint,  # its own page shows all of it
             actor.article_keys,
             actor.co_actors,
             actor.verdict_counts,
             [(c.article_key, c.id) for c in actor.claims_by],
             [(c.article_key, c.id) for c in actor.claims_about],
             self.listed(article_keys),
-            self.actors_of(actor_ids),
+            self.actors_of(actor_ids, detailed),
         )
+
+
+def stamp(actor: Actor, detailed: bool) -> str:
+    """What a page shows of an actor: all of it, or (most pages) all but its reported roles and biography."""
+    return actor.fingerprint if detailed else actor.card_fingerprint
