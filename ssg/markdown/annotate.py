@@ -44,10 +44,11 @@ def explicit_annotations(inline: Token, body: BodyState) -> None:
     """`[text](@id)` -> a mention; `[text](claim:id)` -> a claim span; unknown ids are diagnostics."""
     children = inline.children or []
     drop: set[int] = set()
-    seen: Counter[str] = Counter()  # how often each target occurred before in this block: to find its column
+    seen: Counter[str] | None = None  # how often each target occurred before in this block: to find its column
     for index, token in enumerate(children):
         if token.type != "link_open" or token.markup in ("autolink", "linkify"):
             continue
+        seen = seen if seen is not None else Counter()
         href = str(token.attrs.get("href", ""))
         close = next(i for i in range(index + 1, len(children)) if children[i].type == "link_close")
         occurrence = seen[href]
@@ -104,11 +105,12 @@ def claim_span(opening: Token, closing: Token, claim_id: str, inline: Token, bod
 
 def record_links(inline: Token, body: BodyState) -> None:
     """Root-relative links get the base path (SPEC §4); every internal link is kept for `ssg check`, as written."""
-    seen: Counter[str] = Counter()
+    seen: Counter[str] | None = None
     for token in walk(inline.children or []):
         attr = "href" if token.type == "link_open" else "src" if token.type == "image" else None
         if attr is None or token.attrs.get("data-actor"):
             continue
+        seen = seen if seen is not None else Counter()
         target = str(token.attrs.get(attr, ""))
         if "://" in target or target.startswith(("mailto:", "tel:", "#", "//")) or not target:
             continue
