@@ -28,8 +28,8 @@ from ssg.urls import Urls
 
 BodyRenderer = Callable[[list[tuple["BodySource", BodyContext]]], list[tuple[RenderedBody, bool]]]
 ParseResult = tuple[Any, tuple[Diagnostic, ...]]
-ParseMany = Callable[[list[tuple[Path, str, str]]], list[ParseResult]]
-ArticleParser = Callable[[list[tuple[Path, str, str]], SiteConfig, Urls, set[str]], list[ParseResult]]
+ParseMany = Callable[[list[tuple[Path, str, str]]], list["ReadResult"]]  # jobs: (path, rel_path, salt)
+ArticleParser = Callable[[list[tuple[Path, str, str]], SiteConfig, Urls, set[str], dict], list["ReadResult"]]
 
 
 class Forgetful(dict):
@@ -100,7 +100,7 @@ def load_site(
     }
     profile_ids = set(profiles)
     reader.salt = digest(config, sorted(profile_ids))
-    many = (lambda jobs: parse_articles(jobs, config, urls, profile_ids)) if parse_articles else None
+    many = (lambda jobs: parse_articles(jobs, config, urls, profile_ids, cache.parsed)) if parse_articles else None
     articles = reader.read_all(files.articles, article_parser(config, urls, profile_ids), not drafts, many)
     pages = reader.read_all(files.pages, lambda doc, r: parse_page(doc, urls, r), skip_drafts=not drafts)
     check_paths(articles, pages, report)
@@ -146,30 +146,37 @@ class FileReader:
         skip_drafts: bool = False,
         parse_many: ParseMany | None = None,
     ) -> list[Any]:
-        """The records of `files` in order; the ones not cached are parsed (by `parse_many`, in workers, if given)."""
-        texts: list[tuple[Path, str, str | None]] = []
+        """The records of `files` in order. Files whose stamp is as at their last read are not read again;
+        the others are read, keyed and, unless their text is cached, parsed (by `parse_many`, in workers,
+        when given: reading 10,000 files took longer than parsing them on one core)."""
+        unread: list[tuple[Path, str]] = []
         for path, rel_path in files:
             self.salts[rel_path] = self.salt
             known = self.unchanged_key(path, rel_path)
             if known is not None:  # same size and mtime as at the last read, and parsed then: not read again
                 self.keys[rel_path] = known
-                texts.append((path, rel_path, None))
-                continue
-            text = read_text(path, rel_path, self.report)
-            if text is not None:
-                self.keys[rel_path] = digest("file", rel_path, text, self.salt)
-                self.cache.stats[rel_path] = (self.stamp(path, rel_path), self.salt, self.keys[rel_path])
-                self.cache.dirty = True  # a new stamp to remember, even when the text is the same
-                texts.append((path, rel_path, text))
-        missing = [job for job in texts if self.cache.get(self.cache.parsed, self.keys[job[1]]) is None]
+            else:
+                unread.append((path, rel_path))
+        stamps = [self.stamp_or_none(path, rel_path) for path, rel_path in unread]  # before reading: a later save
+        jobs = [(path, rel_path, self.salt) for path, rel_path in unread]  # is read again next time
         if parse_many is not None:
-            results = parse_many(missing)
+            results = parse_many(jobs)
         else:
-            results = [parse_text(path, rel_path, text, parse) for path, rel_path, text in missing]
-        for (_, rel_path, _), result in zip(missing, results, strict=True):
-            self.cache.put(self.cache.parsed, self.keys[rel_path], result)
+            results = [read_and_parse(*job, parse, self.cache.parsed) for job in jobs]
+        for (_, rel_path), stamp, (key, parsed, problems) in zip(unread, stamps, results, strict=True):
+            self.report.extend(problems)
+            if key is None:
+                continue  # unreadable: reported
+            self.keys[rel_path] = key
+            if stamp is not None:
+                self.cache.stats[rel_path] = (stamp, self.salt, key)
+            self.cache.dirty = True  # a new stamp to remember, even when the text is the same
+            if parsed is not None:
+                self.cache.put(self.cache.parsed, key, parsed)
         records = []
-        for _, rel_path, _ in texts:
+        for _, rel_path in files:
+            if rel_path not in self.keys:
+                continue
             record, diagnostics = self.cache.get(self.cache.parsed, self.keys[rel_path])
             if skip_drafts and record is not None and record.draft:
                 continue  # a draft's problems count only when drafts are built
@@ -177,6 +184,12 @@ class FileReader:
             if record is not None:
                 records.append(record)
         return records
+
+    def stamp_or_none(self, path: Path, rel_path: str) -> tuple[int, int] | None:
+        try:
+            return self.stamp(path, rel_path)
+        except OSError:
+            return None
 
     def unchanged_key(self, path: Path, rel_path: str) -> str | None:
         """The cache key of a file whose stamp (size, mtime) and salt are as when it was last read."""
@@ -197,6 +210,22 @@ class FileReader:
 def file_stamp(path: Path) -> tuple[int, int]:
     stat = path.stat()
     return stat.st_size, stat.st_mtime_ns
+
+
+ReadResult = tuple[str | None, "ParseResult | None", tuple[Diagnostic, ...]]
+
+
+def read_and_parse(
+    path: Path, rel_path: str, salt: str, parse: Callable[[SourceDoc, Report], Any], parsed: dict[str, Any]
+) -> ReadResult:
+    """One file read and keyed: (its key, its record and diagnostics unless `parsed` has that key, why it could
+    not be read); the key None when it could not be."""
+    report = Report()
+    text = read_text(path, rel_path, report)
+    if text is None:
+        return None, None, tuple(report.diagnostics)
+    key = digest("file", rel_path, text, salt)
+    return key, None if key in parsed else parse_text(path, rel_path, text, parse), ()
 
 
 def parse_text(

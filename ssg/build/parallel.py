@@ -19,7 +19,7 @@ from typing import Any
 
 from jinja2 import BytecodeCache
 
-from ssg.build.load import BodySource, ParseResult, article_parser, parse_text, render_all, render_source
+from ssg.build.load import BodySource, ReadResult, article_parser, read_and_parse, render_all, render_source
 from ssg.build.templates import template_diagnostic
 from ssg.config import SiteConfig
 from ssg.errors import Diagnostic
@@ -96,22 +96,29 @@ def render_pages_iter(
             yield first[i].result() if i in first else next(rest)
 
 
-def _init_parse(config: SiteConfig, urls: Urls, profile_ids: set[str]) -> None:
+def _init_parse(config: SiteConfig, urls: Urls, profile_ids: set[str], parsed: dict) -> None:
     _WORKER["parse"] = article_parser(config, urls, profile_ids)
+    _WORKER["parsed"] = parsed  # the cache's parsed records, inherited: a known text is not parsed again
 
 
-def _parse_job(job: tuple[Path, str, str]) -> ParseResult:
-    return parse_text(*job, _WORKER["parse"])
+def _parse_job(job: tuple[Path, str, str]) -> ReadResult:
+    return read_and_parse(*job, _WORKER["parse"], _WORKER["parsed"])
 
 
 def parse_articles_parallel(
-    jobs: Sequence[tuple[Path, str, str]], config: SiteConfig, urls: Urls, profile_ids: set[str], workers: int
-) -> list[ParseResult]:
-    """Front matter parsed and validated across `workers` processes, in order."""
+    jobs: Sequence[tuple[Path, str, str]],
+    config: SiteConfig,
+    urls: Urls,
+    profile_ids: set[str],
+    parsed: dict,
+    workers: int,
+) -> list[ReadResult]:
+    """Article files read, keyed, and (unless `parsed` has them) parsed and validated across `workers`
+    processes, in order."""
     if workers <= 1 or len(jobs) < MIN_PARALLEL or not can_fork():
         parse = article_parser(config, urls, profile_ids)
-        return [parse_text(*job, parse) for job in jobs]
-    with forked_pool(workers, _init_parse, (config, urls, profile_ids)) as pool:
+        return [read_and_parse(*job, parse, parsed) for job in jobs]
+    with forked_pool(workers, _init_parse, (config, urls, profile_ids, parsed)) as pool:
         return list(pool.map(_parse_job, jobs, chunksize=CHUNK))
 
 
