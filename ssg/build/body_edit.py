@@ -50,6 +50,10 @@ class BodyEdit:
     linked: Article  # with its appearances too (the Site's)
     body: RenderedBody
     links: tuple[tuple[str, int, int], ...]
+    stamp: tuple[int, int]  # the file's size and mtime, before it was read
+    salt: str
+    file_key: str  # its new text's key
+    parsed: tuple  # its record and diagnostics: the same as its old text's
 
 
 def rebuild_bodies(builder: Builder, changed: frozenset[Path]) -> tuple[WriteSummary, Report, tuple[str, ...]] | None:
@@ -61,7 +65,7 @@ def rebuild_bodies(builder: Builder, changed: frozenset[Path]) -> tuple[WriteSum
     content = (builder.options.site_dir / "content").resolve()
     articles = {rel_path: path for path, rel_path in listing.articles}
     edits = []
-    for path in changed:
+    for path in sorted(changed):
         path = path.resolve()
         if not path.is_relative_to(content):
             return None
@@ -119,7 +123,7 @@ def body_edit(builder: Builder, loaded: LoadedSite, rel_path: str, path: Path) -
     _, salt, file_key = known_file
     parsed = cache.parsed.get(file_key)
     (record, old_body), old_rendered, _ = known_article
-    _, context, old_key = known_body
+    _, context, old_key, _ = known_body
     if (
         parsed is None
         or parsed[0] is not record
@@ -137,7 +141,6 @@ def body_edit(builder: Builder, loaded: LoadedSite, rel_path: str, path: Path) -
         return None
     new_file_key = digest("file", rel_path, text, salt)
     if new_file_key == file_key:
-        cache.stats[rel_path] = (stamp, salt, file_key)
         return True
     config, urls = loaded.site.config, loaded.site.urls
     new_record, diagnostics = parse_text(path, rel_path, text, article_parser(config, urls, set(loaded.profile_ids)))
@@ -157,17 +160,18 @@ def body_edit(builder: Builder, loaded: LoadedSite, rel_path: str, path: Path) -
     key = body_key(new_file_key, context, config.raw_html)
     rendered = evolve(old_rendered, body_utf8=body.html_utf8, fingerprint=key)
     linked = evolve(known_linked[1], body_utf8=body.html_utf8, fingerprint=key)
-    cache.stats[rel_path] = (stamp, salt, new_file_key)
-    cache.put(cache.parsed, new_file_key, parsed)  # the same record: what was keyed on it stays valid
-    return BodyEdit(rel_path, rendered, linked, body, body.links)
+    return BodyEdit(rel_path, rendered, linked, body, body.links, stamp, salt, new_file_key, parsed)
 
 
 def commit(builder: Builder, edit: BodyEdit) -> None:
-    """The memos and cache as a full build would have left them, so the next full build reuses this one's work."""
+    """The memos and cache as a full build would have left them, so the next full build reuses this one's work.
+    Nothing is changed before every edit has rendered: a full build after a failed quick one reads afresh."""
     cache, memo = builder.cache, builder.memo
-    inputs, context, _ = memo.bodies[edit.rel_path]
+    cache.stats[edit.rel_path] = (edit.stamp, edit.salt, edit.file_key)
+    cache.put(cache.parsed, edit.file_key, edit.parsed)  # the same record: what was keyed on it stays valid
+    inputs, context, _, _ = memo.bodies[edit.rel_path]
     key = edit.rendered.fingerprint
-    memo.bodies[edit.rel_path] = (inputs, context, key)
+    memo.bodies[edit.rel_path] = (inputs, context, key, edit.file_key)
     (record, _), _, diagnostics = memo.articles[edit.rel_path]
     memo.articles[edit.rel_path] = ((record, edit.body), edit.rendered, diagnostics)
     memo.linked[edit.rel_path] = (edit.rendered, edit.linked)

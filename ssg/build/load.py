@@ -46,7 +46,7 @@ class LoadMemo:
     keyed and put into the model again. A one-shot `ssg build` starts with an empty one."""
 
     actors: dict = field(default_factory=dict)  # actor id -> (inputs, merged actor, diagnostics)
-    bodies: dict = field(default_factory=dict)  # source key -> (inputs, context, body key)
+    bodies: dict = field(default_factory=dict)  # source key -> (inputs, context, body key, file key)
     articles: dict = field(default_factory=dict)  # article key -> (inputs, rendered article, diagnostics)
     bios: dict = field(default_factory=dict)  # actor id -> (merged actor, the actor with its biography)
     linked: dict = field(default_factory=dict)  # article key -> (rendered article, linked article)
@@ -259,15 +259,20 @@ def contexts_and_keys(
         people = [actors.get(entry.id) for entry in getattr(item, "people", ())]
         inputs = (item, *people) if isinstance(item, Article) else (item, *actors.values())
         known = memo.bodies.get(item.key)
-        if known is not None and same_records(known[0], inputs) and known[1].profiled_digest == profiled_key:
-            _, context, key = known
+        if (
+            known is not None
+            and same_records(known[0], inputs)
+            and known[1].profiled_digest == profiled_key
+            and known[3] == file_keys[item.key]  # the same record may stand for a new text (build/body_edit.py)
+        ):
+            _, context, key, _ = known
         else:
             if isinstance(item, Article):
                 context = body_context(item, actors, profiled, config, urls)
             else:
                 context = page_context(item, actors, urls)
             key = body_key(file_keys[item.key], context, config.raw_html)
-            memo.bodies[item.key] = (inputs, context, key)
+            memo.bodies[item.key] = (inputs, context, key, file_keys[item.key])
         contexts.append(context)
         keys.append(key)
     return contexts, keys

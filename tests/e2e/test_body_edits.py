@@ -144,3 +144,18 @@ def test_a_sequence_of_quick_and_full_rebuilds_stays_exact(served: tuple[Path, B
             assert "no-such-actor" in new  # the broken step; the served output stays as it was
             continue
         assert_same(snapshot(tmp_path / "live"), clean(site, tmp_path / "clean")[0], f"step {number}: {name}")
+
+
+def test_a_burst_with_one_front_matter_edit_runs_the_full_build_on_fresh_text(
+    served: tuple[Path, Builder], tmp_path: Path
+) -> None:
+    """One save changes a body only, the other the front matter (tags: no actor changes): the quick rebuild gives
+    up, and the full build must render the first article's new body, not one remembered from before."""
+    site, builder = served
+    articles = site / "content" / "articles"
+    first, second = articles / "harbour-1.md", articles / "harbour-5.md"
+    first.write_text(first.read_text().replace("Olaf Berg agreed.", "Olaf Berg agreed.\n\nThe new closing words."))
+    second.write_text(second.read_text().replace("tags: [harbour]", "tags: [harbour, ferries]"))
+    builder.build(in_place=True, changed=frozenset([first, second]))
+    assert_same(snapshot(tmp_path / "live"), clean(site, tmp_path / "clean")[0], "a burst of two saves")
+    assert "The new closing words." in (tmp_path / "live" / "articles" / "harbour-1" / "index.html").read_text()
