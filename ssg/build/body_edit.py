@@ -22,13 +22,15 @@ from ssg.errors import Diagnostic, Report
 from ssg.markdown import RenderedBody, create_markdown, render_body
 from ssg.model.types import Article, evolve
 from ssg.output import Destination, WriteSummary, update_output
-from ssg.render import body_pages, create_environment, render_page
+from ssg.render import TEMPLATES, body_pages, create_environment, render_page
 from ssg.render.inputs import PageInputs, template_digests
 from ssg.source import read_text, split_source
 from ssg.urls import Urls
 
 if TYPE_CHECKING:
     from ssg.build import Builder
+
+BODY_TEMPLATES = frozenset(TEMPLATES[kind] for kind in ("article", "feed", "actor_feed", "tag_feed"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +86,11 @@ def rebuild_bodies(builder: Builder, changed: frozenset[Path]) -> tuple[WriteSum
             articles=tuple(edit.linked if a.key == edit.rel_path else a for a in site.articles),
             articles_by_key={**site.articles_by_key, edit.rel_path: edit.linked},
         )
-    specs = list({s.site_path: s for edit in edits for s in body_pages(site, edit.linked)}.values())
     env = create_environment(builder.options.site_dir, site, builder.compiled)
-    templates = template_digests(env, {s.template for s in specs if s.template}, builder.memo.templates)
+    templates = template_digests(env, set(TEMPLATES.values()), builder.memo.templates)
+    if templates.body_readers - BODY_TEMPLATES:
+        return None  # the theme shows bodies elsewhere too (full articles on the home page, say)
+    specs = list({s.site_path: s for edit in edits for s in body_pages(site, edit.linked)}.values())
     inputs = PageInputs(site, templates, builder.memo.digests)
     previous = builder.cache.pages.get(settled.output_key, {})
     digests = {Urls.rel_path(s.site_path): inputs.digest(s) for s in specs}

@@ -21,6 +21,7 @@ GLOBAL_KINDS = ("actors", "claims", "tags", "sitemap", "data")
 
 
 ACTOR_DETAILS = frozenset({"roles", "bio", "bio_html"})  # what the default theme shows only on the actor's page
+BODY_FIELDS = frozenset({"body_html", "body_utf8"})  # the default theme shows an article's only on its page, feeds
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,7 @@ class TemplateDigests:
     digests: dict[str, str]
     detailed: frozenset[str]  # templates that read the roles or biography of some actor
     others_detailed: frozenset[str]  # ... of an actor other than the page's own `actor`
+    body_readers: frozenset[str]  # templates that read an article's body (besides a standalone page's own)
 
     def reads_details(self, spec: PageSpec) -> bool:
         """Whether the page depends on actors' roles and biographies, beyond what its digest covers anyway."""
@@ -46,6 +48,7 @@ def template_digests(
     known = references_memo if references_memo is not None else {}
     detailed: set[str] = set()
     others_detailed: set[str] = set()
+    body_readers: set[str] = set()
 
     def closure(name: str, seen: set[str]) -> None:
         if name in seen:
@@ -66,8 +69,11 @@ def template_digests(
             facts = known[source] = (
                 [r for r in meta.find_referenced_templates(ast) if r is not None],
                 *actor_detail_reads(ast),
+                body_reads(ast),
             )
-        references, any_details, other_details = facts
+        references, any_details, other_details, bodies = facts
+        if bodies:
+            body_readers.add(name)
         if any_details:
             detailed.add(name)
         if other_details:
@@ -88,27 +94,39 @@ def template_digests(
         digests,
         frozenset(name for name, seen in closures.items() if seen & detailed),
         frozenset(name for name, seen in closures.items() if seen & others_detailed),
+        frozenset(name for name, seen in closures.items() if seen & body_readers),
     )
 
 
 def actor_detail_reads(ast: nodes.Template) -> tuple[bool, bool]:
     """Whether a template may show actors' reported roles or biography (ACTOR_DETAILS): any at all, and any but
-    those of the page's own `actor` (the actor page's digest covers those). An attribute or item of that name,
-    or the name as a string (a filter's `attribute=`), counts. Pages whose templates read none are spared
-    re-rendering when only those change."""
-    rebinds_actor = any(n.name == "actor" and n.ctx == "store" for n in ast.find_all(nodes.Name))
-    own: set[int] = set()
+    those of the page's own `actor` (the actor page's digest covers those). Pages whose templates read none
+    are spared re-rendering when only those change."""
+    return field_reads(ast, ACTOR_DETAILS, "actor")
+
+
+def body_reads(ast: nodes.Template) -> bool:
+    """Whether a template may show an article's body (BODY_FIELDS) other than a standalone `page`'s own."""
+    return field_reads(ast, BODY_FIELDS, "page")[1]
+
+
+def field_reads(ast: nodes.Template, fields: frozenset[str], own: str) -> tuple[bool, bool]:
+    """Whether a template reads any of these fields: at all, and on anything but the variable `own` (when it is
+    never assigned in the template). An attribute or item of that name counts, and so does the name as a
+    string (a filter's `attribute=`, `attr('...')`)."""
+    rebinds_own = any(n.name == own and n.ctx == "store" for n in ast.find_all(nodes.Name))
+    own_items: set[int] = set()
     found = False
     for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
         name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
-        if name not in ACTOR_DETAILS:
+        if name not in fields:
             continue
         found = True
-        if rebinds_actor or not (isinstance(node.node, nodes.Name) and node.node.name == "actor"):
+        if rebinds_own or not (isinstance(node.node, nodes.Name) and node.node.name == own):
             return True, True
         if isinstance(node, nodes.Getitem):
-            own.add(id(node.arg))
-    if any(n.value in ACTOR_DETAILS and id(n) not in own for n in ast.find_all(nodes.Const)):
+            own_items.add(id(node.arg))
+    if any(n.value in fields and id(n) not in own_items for n in ast.find_all(nodes.Const)):
         return True, True
     return found, False
 
@@ -121,21 +139,21 @@ class PageInputs:
         self.templates = templates
         self.memo = memo if memo is not None else {}  # page path -> (base, records, digest, what it reads)
         self.chrome = fingerprint(site.config, [(p.path, p.title, p.weight) for p in site.pages])
-        self._everything: dict[bool, str] = {}
+        self._everything: dict[tuple[bool, bool], str] = {}
 
-    def everything(self, detailed: bool) -> str:
+    def everything(self, detailed: bool, bodies: bool) -> str:
         """For pages that list the whole site (claims, actors, tags, sitemap, data): what lists show of every
-        article (not its body) and of every actor."""
-        if detailed not in self._everything:
+        article (its body too when the templates show bodies) and of every actor."""
+        if (detailed, bodies) not in self._everything:
             site = self.site
-            self._everything[detailed] = fingerprint(
-                [a.listing_fingerprint for a in site.articles],
+            self._everything[detailed, bodies] = fingerprint(
+                [(a.listing_fingerprint, a.fingerprint if bodies else "") for a in site.articles],
                 [
                     (stamp(a, detailed), len(a.article_keys), len(a.claims_by), len(a.claims_about))
                     for a in site.actors.values()
                 ],
             )
-        return self._everything[detailed]
+        return self._everything[detailed, bodies]
 
     def actor_stamps(self, actor_ids: Iterable[str], detailed: bool) -> list[str | None]:
         """The fingerprints of these actors' merged records, compared by identity (they are interned): linking
@@ -155,16 +173,18 @@ class PageInputs:
             ids.update(claim.about_ids)
         return ids
 
-    def listed(self, keys: Iterable[str]) -> list[tuple[str, int]]:
+    def listed(self, keys: Iterable[str], bodies: bool) -> list[tuple[str, int, str]]:
         """What a list item of each article shows (`article_item`): its listing fingerprint (title, date,
-        summary, claims...) and its count of actors; not its body, so a body edit leaves the lists alone."""
-        site = self.site
-        return [(article.listing_fingerprint, len(article.actor_ids)) for article in map(site.article, keys)]
+        summary, claims...) and its count of actors; its body only when the templates show bodies in lists
+        (the default theme does not, so a body edit leaves the lists alone)."""
+        articles = map(self.site.article, keys)
+        return [(a.listing_fingerprint, len(a.actor_ids), a.fingerprint if bodies else "") for a in articles]
 
     def digest(self, spec: PageSpec) -> str:
         site = self.site
         template = self.templates.digests.get(spec.template or "", "")
         detailed = self.templates.reads_details(spec)
+        bodies = spec.template in self.templates.body_readers
         base = (spec.kind, spec.site_path, spec.number, template, self.chrome)
         kind = spec.kind
         if kind == "article":  # most pages are articles: when their records are the same objects, so is the digest
@@ -190,7 +210,7 @@ class PageInputs:
             records = (actor, *map(site.article, article_keys), None, *self.actor_stamps(actor_ids, detailed))
             if known is not None and known[0] == base and same_records(known[1], records):
                 return known[2]
-            result = fingerprint(base, *self.actor_inputs(actor, article_keys, actor_ids, detailed))
+            result = fingerprint(base, *self.actor_inputs(actor, article_keys, actor_ids, detailed, bodies))
             self.memo[spec.site_path] = (base, records, result, (article_keys, actor_ids))
             return result
         if kind in ("actor_feed", "tag_feed", "feed"):
@@ -201,13 +221,13 @@ class PageInputs:
         if kind == "home":
             per_page = site.config.articles_per_page
             shown = site.articles[(spec.number - 1) * per_page : spec.number * per_page]
-            return fingerprint(base, len(site.articles), self.listed(a.key for a in shown))
+            return fingerprint(base, len(site.articles), self.listed((a.key for a in shown), bodies))
         if kind == "tag":
-            return fingerprint(base, self.listed(site.tags[spec.key].article_keys))
+            return fingerprint(base, self.listed(site.tags[spec.key].article_keys, bodies))
         if kind == "page":
             return fingerprint(base, next(p.fingerprint for p in site.pages if p.key == spec.key))
         if kind in GLOBAL_KINDS:
-            return fingerprint(base, spec.key, self.everything(detailed))
+            return fingerprint(base, spec.key, self.everything(detailed, bodies))
         return fingerprint(base)  # 404, robots: the templates and the site-wide parts only
 
     def actor_reads(self, actor: Actor) -> tuple[list[str], list[str]]:
@@ -217,7 +237,9 @@ class PageInputs:
         actor_ids = sorted(self.claims_actors(claims) | {i for i, _ in actor.co_actors})
         return article_keys, actor_ids
 
-    def actor_inputs(self, actor: Actor, article_keys: list[str], actor_ids: list[str], detailed: bool) -> tuple:
+    def actor_inputs(
+        self, actor: Actor, article_keys: list[str], actor_ids: list[str], detailed: bool, bodies: bool
+    ) -> tuple:
         return (
             actor.fingerprint,  # its own page shows all of it
             actor.article_keys,
@@ -225,7 +247,7 @@ class PageInputs:
             actor.verdict_counts,
             [(c.article_key, c.id) for c in actor.claims_by],
             [(c.article_key, c.id) for c in actor.claims_about],
-            self.listed(article_keys),
+            self.listed(article_keys, bodies),
             self.actors_of(actor_ids, detailed),
         )
 

@@ -9,7 +9,7 @@ import pytest
 from jinja2 import Environment
 
 from ssg.build import Builder, BuildOptions
-from ssg.render.inputs import actor_detail_reads
+from ssg.render.inputs import actor_detail_reads, body_reads
 
 from .test_body_edits import clean, make_site
 from .test_incremental import assert_same, snapshot
@@ -32,6 +32,20 @@ from .test_incremental import assert_same, snapshot
 def test_templates_that_read_actor_details_are_recognised(source: str, reads: tuple[bool, bool]) -> None:
     """(reads some actor's roles or biography, reads those of an actor other than the page's own `actor`)"""
     assert actor_detail_reads(Environment().parse(source)) == reads
+
+
+@pytest.mark.parametrize(
+    ("source", "reads"),
+    [
+        ("{{ page.body_html | safe }}", False),  # page.html: a standalone page's own body
+        ("{{ article.body_html | safe }}", True),
+        ("{% for a in articles %}{{ a.body_html }}{% endfor %}", True),
+        ("{% for page in pages %}{{ page.body_html }}{% endfor %}", True),
+        ("{{ articles | map(attribute='body_html') | join }}", True),
+    ],
+)
+def test_templates_that_read_article_bodies_are_recognised(source: str, reads: bool) -> None:
+    assert body_reads(Environment().parse(source)) == reads
 
 
 def served(tmp_path: Path, article_template: str | None = None) -> tuple[Path, Builder]:

@@ -159,3 +159,25 @@ def test_a_burst_with_one_front_matter_edit_runs_the_full_build_on_fresh_text(
     builder.build(in_place=True, changed=frozenset([first, second]))
     assert_same(snapshot(tmp_path / "live"), clean(site, tmp_path / "clean")[0], "a burst of two saves")
     assert "The new closing words." in (tmp_path / "live" / "articles" / "harbour-1" / "index.html").read_text()
+
+
+FULL_TEXT_INDEX = """{% extends "base.html" %}{% block main %}{% for a in articles %}<article><h2>{{ a.title }}</h2>
+{{ a.body_html | safe }}</article>{% endfor %}{% endblock %}
+"""
+
+
+def test_a_theme_that_shows_bodies_on_its_home_page_gets_it_rendered_again(tmp_path: Path) -> None:
+    """The default theme shows an article's body on its own page and in feeds only; a theme whose home page
+    shows whole articles must see that page rendered again after a body edit, quick rebuild or not."""
+    site = make_site(tmp_path)
+    (site / "templates").mkdir()
+    (site / "templates" / "index.html").write_text(FULL_TEXT_INDEX)
+    builder = Builder(BuildOptions(site_dir=site, output_dir=tmp_path / "live", drafts=True, jobs=1, use_cache=False))
+    builder.build(in_place=True)
+    path = site / "content" / "articles" / "harbour-5.md"  # the newest: on the first home page
+    path.write_text(path.read_text().replace("Olaf Berg agreed.", "Olaf Berg agreed.\n\nA closing line."))
+    assert rebuild_bodies(builder, frozenset([path])) is None
+    result = builder.build(in_place=True, changed=frozenset([path]))
+    assert "index.html" in result.written.changed_paths
+    assert "A closing line." in (tmp_path / "live" / "index.html").read_text()
+    assert_same(snapshot(tmp_path / "live"), clean(site, tmp_path / "clean")[0], "a body shown on the home page")
