@@ -5,8 +5,9 @@ with the identity memos. When the watcher names only article files, their front 
 same records and their new bodies find the same mentions, claims, summary and reviews, then nothing but
 those bodies changed: the Site keeps every other record, and the only pages to render are the articles'
 own and the feeds that carry them (`render.body_pages`, the pages whose digests read a body). Anything
-else (a new mention, a retitled article, an error) returns None and the full build runs. The result is the
-full build's, byte for byte; tests/e2e/test_incremental.py checks sequences of such edits against clean builds.
+else (a new mention, a retitled article, an error, a theme that shows bodies on other pages) returns None,
+having changed nothing, and the full build runs. The result is the full build's, byte for byte:
+tests/e2e/test_body_edits.py checks which edits are taken, and the output and warnings against clean builds.
 """
 
 from __future__ import annotations
