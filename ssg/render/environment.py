@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -96,12 +96,7 @@ def memoize_macros(env: Environment) -> None:
     per build. Safe because macros imported without context depend only on their arguments and the
     environment's globals, which are this build's; `{% from %}` imports reuse the template's cached module,
     so replacing its macros with memoized ones serves every template that imports them."""
-    try:
-        module = env.get_template(MACRO_MODULE).module
-    except TemplateNotFound:
-        return
-    for name in MEMOIZED_MACROS:
-        macro = getattr(module, name, None)
+    for module, name, macro in shared_macros(env):
         if isinstance(macro, Macro):
             setattr(module, name, MemoizedMacro(macro))
 
@@ -109,14 +104,19 @@ def memoize_macros(env: Environment) -> None:
 def forget_memoized(env: Environment) -> None:
     """Drop what the memoized macros kept: a long-lived process frees it now, instead of leaving it for the
     cyclic collector to find in the environment (a quarter of a million objects after the claims page)."""
+    for _, _, macro in shared_macros(env):
+        if isinstance(macro, MemoizedMacro):
+            macro.results.clear()
+
+
+def shared_macros(env: Environment) -> Iterator[tuple[Any, str, Any]]:
+    """(module, name, macro or None) of each of MEMOIZED_MACROS in the theme's macro module, if it has one."""
     try:
         module = env.get_template(MACRO_MODULE).module
     except TemplateNotFound:
         return
     for name in MEMOIZED_MACROS:
-        macro = getattr(module, name, None)
-        if isinstance(macro, MemoizedMacro):
-            macro.results.clear()
+        yield module, name, getattr(module, name, None)
 
 
 class MemoizedMacro:
