@@ -52,7 +52,7 @@ class LoadMemo:
     linked: dict = field(default_factory=dict)  # article key -> (rendered article, linked article)
     linked_actors: dict = field(default_factory=dict)  # actor id -> (inputs, linked actor)
     digests: dict = field(default_factory=dict)  # article page path -> (inputs, page digest, actor ids)
-    templates: dict = field(default_factory=dict)  # template source -> the templates it references
+    templates: dict = field(default_factory=dict)  # template source -> what it references and reads (inputs.py)
 
     @classmethod
     def forgetful(cls) -> LoadMemo:
