@@ -2,8 +2,9 @@
 
 A page's digest combines the digest of its templates (with everything they extend, include or import), the
 site-wide parts every page shows (config, the pages in the navigation) and the fingerprints of the model
-records the page reads. Keep these in step with the templates' reads: `tests/e2e/test_incremental.py`
-checks that any sequence of edits builds byte-identical output to a clean build.
+records the page reads. Keep these in step with the default theme's reads: `tests/e2e/test_incremental.py`
+checks that any sequence of edits builds byte-identical output to a clean build. What other themes read of
+actors' roles and biographies and of article bodies is found in their templates (`template_digests`).
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ BODY_FIELDS = frozenset({"body_html", "body_utf8"})  # the default theme shows a
 
 @dataclass(frozen=True, slots=True)
 class TemplateDigests:
-    """Each page template's digest, over its source and every template it uses; and the templates that read the
-    details of an actor (reported roles, biography) other than their page's own `actor`."""
+    """Each page template's digest, over its source and every template it uses; and which of them read what the
+    default theme shows on one page only: actors' reported roles and biographies, articles' bodies."""
 
     digests: dict[str, str]
     detailed: frozenset[str]  # templates that read the roles or biography of some actor
@@ -112,9 +113,9 @@ def body_reads(ast: nodes.Template) -> bool:
 
 def field_reads(ast: nodes.Template, fields: frozenset[str], own: str) -> tuple[bool, bool]:
     """Whether a template reads any of these fields: at all, and on anything but the variable `own` (when it is
-    never assigned in the template). An attribute or item of that name counts, and so does the name as a
-    string (a filter's `attribute=`, `attr('...')`)."""
-    rebinds_own = any(n.name == own and n.ctx == "store" for n in ast.find_all(nodes.Name))
+    never assigned in the template, nor a macro's parameter). An attribute or item of that name counts, and so
+    does the name as a string (a filter's `attribute=`, `attr('...')`)."""
+    rebinds_own = any(n.name == own and n.ctx in ("store", "param") for n in ast.find_all(nodes.Name))
     own_items: set[int] = set()
     found = False
     for node in ast.find_all((nodes.Getattr, nodes.Getitem)):

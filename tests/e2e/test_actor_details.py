@@ -27,6 +27,7 @@ from .test_incremental import assert_same, snapshot
         ("{{ actor | attr('bio') }}", (True, True)),
         ("{% set actor = get_actor(x) %}{{ actor.roles }}", (True, True)),
         ("{% for actor in others %}{{ actor.bio_html }}{% endfor %}", (True, True)),
+        ("{% macro card(actor) %}{{ actor.bio_html }}{% endmacro %}", (True, True)),
     ],
 )
 def test_templates_that_read_actor_details_are_recognised(source: str, reads: tuple[bool, bool]) -> None:
@@ -41,6 +42,7 @@ def test_templates_that_read_actor_details_are_recognised(source: str, reads: tu
         ("{{ article.body_html | safe }}", True),
         ("{% for a in articles %}{{ a.body_html }}{% endfor %}", True),
         ("{% for page in pages %}{{ page.body_html }}{% endfor %}", True),
+        ("{% macro card(page) %}{{ page.body_html }}{% endmacro %}", True),
         ("{{ articles | map(attribute='body_html') | join }}", True),
     ],
 )
