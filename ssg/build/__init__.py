@@ -166,7 +166,8 @@ class Builder:
         digests = self.page_digests(loaded, specs)
         output_key = str(options.output.resolve())
         previous = self.cache.pages.get(output_key, {})
-        written = self.written_files  # what this Builder wrote last (the preview): no need to stat each file
+        # what this Builder wrote last (the preview): no need to stat each file; unless the folder is gone
+        written = self.written_files if options.output.is_dir() else None
 
         def kept(rel_path: str) -> bool:
             """Whether the output still holds the file the last build wrote for this page."""

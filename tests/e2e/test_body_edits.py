@@ -181,3 +181,15 @@ def test_a_theme_that_shows_bodies_on_its_home_page_gets_it_rendered_again(tmp_p
     assert "index.html" in result.written.changed_paths
     assert "A closing line." in (tmp_path / "live" / "index.html").read_text()
     assert_same(snapshot(tmp_path / "live"), clean(site, tmp_path / "clean")[0], "a body shown on the home page")
+
+
+def test_an_output_folder_deleted_while_serving_is_built_again_on_the_next_save(
+    served: tuple[Path, Builder], tmp_path: Path
+) -> None:
+    site, builder = served
+    shutil.rmtree(tmp_path / "live")
+    path = site / "content" / "articles" / "harbour-3.md"
+    path.write_text(path.read_text() + "\nOne more line.\n")
+    result = builder.build(in_place=True, changed=frozenset([path]))
+    assert result.rendered == result.pages
+    assert_same(snapshot(tmp_path / "live"), clean(site, tmp_path / "clean")[0], "a deleted output folder")
