@@ -244,7 +244,10 @@ class Builder:
 
     def page_digests(self, loaded: LoadedSite, specs: list[PageSpec]) -> dict[str, str]:
         env = create_environment(self.options.site_dir, loaded.site)
-        templates = template_digests(env, {s.template for s in specs if s.template}, self.memo.templates)
+        known = self.cache.templates  # what each template source uses and reads, parsed once (and kept on disk)
+        before = set(known)
+        templates = template_digests(env, {s.template for s in specs if s.template}, known)
+        self.cache.dirty |= set(known) != before
         inputs = PageInputs(loaded.site, templates, self.memo.digests)
         return {s.site_path: inputs.digest(s) for s in specs}
 

@@ -88,7 +88,7 @@ def rebuild_bodies(builder: Builder, changed: frozenset[Path]) -> tuple[WriteSum
             articles_by_key={**site.articles_by_key, edit.rel_path: edit.linked},
         )
     env = create_environment(builder.options.site_dir, site, builder.compiled)
-    templates = template_digests(env, set(TEMPLATES.values()), builder.memo.templates)
+    templates = template_digests(env, set(TEMPLATES.values()), builder.cache.templates)
     if templates.body_readers - BODY_TEMPLATES:
         return None  # the theme shows bodies elsewhere too (full articles on the home page, say)
     specs = list({s.site_path: s for edit in edits for s in body_pages(site, edit.linked)}.values())

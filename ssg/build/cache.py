@@ -39,6 +39,7 @@ class ContentCache:
     pages: dict[str, dict[str, str]] = field(default_factory=dict)  # output folder -> {rel_path: page digest}
     derived: dict[str, str] = field(default_factory=dict)  # listing fingerprints of articles, biographies as HTML
     stats: dict[str, tuple] = field(default_factory=dict)  # rel_path -> ((size, mtime_ns), salt, key) at last read
+    templates: dict[str, tuple] = field(default_factory=dict)  # template source -> what it uses and reads (inputs.py)
     used: set[str] = field(default_factory=set, repr=False)
     dirty: bool = field(default=False, repr=False)  # something was added or changed since it was loaded
 

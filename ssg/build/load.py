@@ -52,12 +52,11 @@ class LoadMemo:
     linked: dict = field(default_factory=dict)  # article key -> (rendered article, linked article)
     linked_actors: dict = field(default_factory=dict)  # actor id -> (inputs, linked actor)
     digests: dict = field(default_factory=dict)  # article page path -> (inputs, page digest, actor ids)
-    templates: dict = field(default_factory=dict)  # template source -> what it references and reads (inputs.py)
 
     @classmethod
     def forgetful(cls) -> LoadMemo:
         """A memo for one-shot builds: nothing is kept (it would only hold memory until the process exits)."""
-        return cls(*(Forgetful() for _ in range(8)))
+        return cls(**{name: Forgetful() for name in cls.__dataclass_fields__})
 
 
 @dataclass(frozen=True, slots=True)
