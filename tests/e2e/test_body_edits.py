@@ -106,6 +106,7 @@ def test_an_edit_is_taken_quickly_only_when_the_body_html_alone_changes(
     assert [format_diagnostic(d) for d in result.report.sorted()] == warnings
     if taken is not None:  # rendered: at most the article, the site's feed, its three actors' feeds and its tag's
         assert len(taken[2]) <= 6 < result.pages
+        assert [format_diagnostic(d) for d in taken[1].sorted()] == warnings
 
 
 def test_moved_broken_links_are_reported_where_they_now_are(served: tuple[Path, Builder], tmp_path: Path) -> None:
