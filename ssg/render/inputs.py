@@ -17,6 +17,7 @@ from jinja2 import Environment, TemplateNotFound, TemplateSyntaxError, meta, nod
 from ssg.model.link import same_records
 from ssg.model.types import Actor, Claim, Site, fingerprint
 from ssg.render import PageSpec, feed_articles
+from ssg.render.dates import newest
 
 GLOBAL_KINDS = ("actors", "claims", "tags", "sitemap", "data")
 
@@ -216,8 +217,13 @@ class PageInputs:
             return result
         if kind in ("actor_feed", "tag_feed", "feed"):
             feed = feed_articles(site, spec)
+            # an empty feed (an actor in no article) is dated by the site's newest article (feed.xml)
+            dated = None if feed else newest(site.articles)
             return fingerprint(
-                base, [a.fingerprint for a in feed], self.actors_of((i for a in feed for i in a.actor_ids), detailed)
+                base,
+                [a.fingerprint for a in feed],
+                self.actors_of((i for a in feed for i in a.actor_ids), detailed),
+                dated,
             )
         if kind == "home":
             per_page = site.config.articles_per_page

@@ -194,3 +194,20 @@ def test_an_output_folder_deleted_while_serving_is_built_again_on_the_next_save(
     result = builder.build(in_place=True, changed=frozenset([path]))
     assert result.rendered == result.pages
     assert_same(snapshot(tmp_path / "live"), clean(site, tmp_path / "clean")[0], "a deleted output folder")
+
+
+def test_the_feed_of_an_actor_in_no_article_follows_the_newest_article(
+    served: tuple[Path, Builder], tmp_path: Path
+) -> None:
+    """An empty feed is dated by the site's newest article: a newer article must render it again."""
+    site, builder = served
+    profile = site / "content" / "actors" / "nils-dahl.md"
+    profile.parent.mkdir()
+    profile.write_text("---\nname: Nils Dahl\n---\nA harbour pilot, retired.\n")
+    builder.build(in_place=True, changed=frozenset([profile]))
+    newer = site / "content" / "articles" / "harbour-9.md"
+    text = (site / "content" / "articles" / "harbour-5.md").read_text()
+    newer.write_text(text.replace("date: 2030-01-05", "date: 2030-02-09").replace("Harbour 5", "Harbour 9"))
+    result = builder.build(in_place=True, changed=frozenset([newer]))
+    assert "actors/nils-dahl/feed.xml" in result.written.changed_paths
+    assert_same(snapshot(tmp_path / "live"), clean(site, tmp_path / "clean")[0], "a newer article")
