@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ssg.build.bodies import body_key
 from ssg.build.cache import digest
 from ssg.build.links import check_links
-from ssg.build.load import LoadedSite, article_parser, body_key, file_stamp, parse_text
+from ssg.build.load import LoadedSite, article_parser, file_stamp, parse_text
 from ssg.errors import Diagnostic, Report
 from ssg.markdown import RenderedBody, create_markdown, render_body
 from ssg.model.types import Article, evolve

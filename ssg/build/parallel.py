@@ -19,7 +19,8 @@ from typing import Any
 
 from jinja2 import BytecodeCache
 
-from ssg.build.load import BodySource, ReadResult, article_parser, read_and_parse, render_all, render_source
+from ssg.build.bodies import BodySource, render_all, render_source
+from ssg.build.load import ReadResult, article_parser, read_and_parse
 from ssg.build.templates import template_diagnostic
 from ssg.config import SiteConfig
 from ssg.errors import Diagnostic
