@@ -127,38 +127,32 @@ def write_output(
         return write_fresh(destination, files)
     output_dir = destination.output_dir
     existing = existing if existing is not None else set(walk_files(output_dir))
-    ready: list[tuple[Path, Path]] = []  # (new file, its target)
     seen: set[str] = set()
-    try:
+
+    def prepared() -> Iterator[tuple[Path, Path]]:
         for item in first_of_each(files, seen):
+            target = output_dir / item.rel_path
             if item.prepared is not None:
-                ready.append((item.prepared, output_dir / item.rel_path))
+                yield item.prepared, target
             elif item.data is not None:
-                prepared = destination.prepare(item.rel_path, item.data)
-                if prepared is not None:
-                    ready.append((prepared, output_dir / item.rel_path))
-            elif item.source is not None:
-                target = output_dir / item.rel_path
-                if item.rel_path in existing and same_file(target, item.source):
-                    continue
+                new = destination.prepare(item.rel_path, item.data)
+                if new is not None:
+                    yield new, target
+            elif item.source is not None and not (item.rel_path in existing and same_file(target, item.source)):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 new = target.with_name(f".{target.name}.ssg-new")
-                ready.append((new, target))
-                shutil.copy2(item.source, new)
-    except BaseException:
-        for new, _ in ready:
-            new.unlink(missing_ok=True)
-            remove_empty_parents(output_dir, new)
-        raise
-    for new, target in ready:
-        if new.parent != target.parent:  # a page written beside the output folder, whose folder may be new
-            target.parent.mkdir(parents=True, exist_ok=True)
-        new.replace(target)
+                try:
+                    shutil.copy2(item.source, new)
+                except BaseException:
+                    new.unlink(missing_ok=True)  # half a copy
+                    raise
+                yield new, target
+
+    written = move_into_place(output_dir, prepared())
     removed = sorted(existing - seen)
     for rel_path in removed:
         (output_dir / rel_path).unlink(missing_ok=True)
         remove_empty_parents(output_dir, output_dir / rel_path)
-    written = [target.relative_to(output_dir).as_posix() for _, target in ready]
     return WriteSummary(
         len(written), len(seen) - len(written), len(removed), tuple(sorted(written + removed)), frozenset(seen)
     )
@@ -170,20 +164,33 @@ def update_output(
     """Replace some files of an output that otherwise stays as it is (`existing`, which they belong to): the
     preview's edit of one article body. The same transaction as write_output: every file is prepared beside its
     target and renamed over it once all are ready; `files` raising (a template failed) discards them all."""
+    pairs = (
+        (new, destination.output_dir / rel_path)
+        for rel_path, data in files
+        if (new := destination.prepare(rel_path, data))
+    )
+    written = sorted(move_into_place(destination.output_dir, pairs))
+    return WriteSummary(len(written), len(existing) - len(written), 0, tuple(written), existing)
+
+
+def move_into_place(output_dir: Path, prepared: Iterable[tuple[Path, Path]]) -> list[str]:
+    """The commit of a transaction: (new file, its target) pairs as `prepared` yields them, each renamed over its
+    target once all are ready; if `prepared` raises (a page failed), the new files (and folders they leave
+    empty) are removed instead. The rel paths written."""
     ready: list[tuple[Path, Path]] = []
     try:
-        for rel_path, data in files:
-            prepared = destination.prepare(rel_path, data)
-            if prepared is not None:
-                ready.append((prepared, destination.output_dir / rel_path))
+        for pair in prepared:
+            ready.append(pair)
     except BaseException:
         for new, _ in ready:
             new.unlink(missing_ok=True)
+            remove_empty_parents(output_dir, new)
         raise
     for new, target in ready:
+        if new.parent != target.parent:  # a page written beside the output folder, whose folder may be new
+            target.parent.mkdir(parents=True, exist_ok=True)
         new.replace(target)
-    written = sorted(target.relative_to(destination.output_dir).as_posix() for _, target in ready)
-    return WriteSummary(len(written), len(existing) - len(written), 0, tuple(written), existing)
+    return [target.relative_to(output_dir).as_posix() for _, target in ready]
 
 
 def write_fresh(destination: Destination, files: Iterable[OutputFile]) -> WriteSummary:

@@ -231,6 +231,12 @@ def discover_content(site_dir: Path) -> ContentFiles:
     return ContentFiles(**{kind: tuple(files) for kind, files in found.items()})
 
 
+def content_rel_path(site_dir: Path, path: Path) -> str | None:
+    """A path's name as discover_content gives it ('content/articles/x.md'); None outside content/."""
+    content, path = (site_dir / "content").resolve(), path.resolve()
+    return "content/" + path.relative_to(content).as_posix() if path.is_relative_to(content) else None
+
+
 def walk_files(root: Path) -> list[str]:
     """Every file below root as a '/'-separated path relative to it, in path order (os.walk and strings: much
     faster than Path.rglob and Path objects for 10,000 files). Lists content/ and, for writing, the output."""

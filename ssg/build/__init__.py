@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ssg.build.body_edit import Settled, rebuild_bodies
 from ssg.build.cache import ContentCache, load_cache, save_cache
-from ssg.build.links import asset_paths, check_links, content_assets, static_files
+from ssg.build.links import check_links, content_assets, linkable_paths, static_files
 from ssg.build.load import LoadedSite, LoadMemo, load_site
 from ssg.build.manifest import (
     Manifest,
@@ -38,7 +38,7 @@ from ssg.output import Destination, OutputFile, WriteSummary, check_output_dir, 
 from ssg.render import PageSpec, create_environment, plan_pages
 from ssg.render.environment import CompiledTemplates
 from ssg.render.inputs import PageInputs, template_digests
-from ssg.source import ContentFiles
+from ssg.source import ContentFiles, content_rel_path
 from ssg.urls import Urls
 
 Progress = Callable[[int, int], None]
@@ -161,7 +161,7 @@ class Builder:
         self.loaded, self.listing = loaded, loaded.files
         load_diagnostics = tuple(report.diagnostics)
         specs = plan_pages(loaded.site)
-        linkable = {s.site_path for s in specs} | asset_paths(options.site_dir, loaded)
+        linkable = linkable_paths(options.site_dir, loaded, (s.site_path for s in specs))
         check_links(loaded, linkable, report, strict=False)
         digests = self.page_digests(loaded, specs)
         output_key = str(options.output.resolve())
@@ -212,7 +212,6 @@ class Builder:
         files = self.listing
         if files is None:
             return None
-        content = (self.options.site_dir / "content").resolve()
         listed = {
             rel
             for group in (files.articles, files.profiles, files.pages, files.assets, files.ignored)
@@ -220,10 +219,9 @@ class Builder:
         }
         touched = set()
         for path in changed:
-            path = path.resolve()
-            if not path.is_relative_to(content):
+            rel_path = content_rel_path(self.options.site_dir, path)
+            if rel_path is None:
                 continue  # templates, site.toml: read again by every build anyway
-            rel_path = "content/" + path.relative_to(content).as_posix()
             if rel_path not in listed or not path.is_file():
                 return None  # added, removed, renamed or a folder: walk content/ again
             touched.add(rel_path)
@@ -321,7 +319,7 @@ def check_site(options: BuildOptions) -> Report:
     report = Report()
     with collector_paused():
         loaded = Builder(options).load(report)
-    existing = {spec.site_path for spec in plan_pages(loaded.site)} | asset_paths(options.site_dir, loaded)
+    existing = linkable_paths(options.site_dir, loaded, (spec.site_path for spec in plan_pages(loaded.site)))
     check_links(loaded, existing, report, strict=True)
     if report.has_errors:
         raise SiteError(report)

@@ -16,17 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ssg.build.bodies import body_key
-from ssg.build.cache import digest
+from ssg.build.bodies import BodyFile, body_key, render_source
 from ssg.build.links import check_links
-from ssg.build.load import LoadedSite, article_parser, file_stamp, parse_text
+from ssg.build.load import LoadedSite, article_parser, file_stamp, read_and_parse
 from ssg.errors import Diagnostic, Report
-from ssg.markdown import RenderedBody, create_markdown, render_body
+from ssg.markdown import RenderedBody, create_markdown
 from ssg.model.types import Article, evolve
 from ssg.output import Destination, WriteSummary, update_output
 from ssg.render import TEMPLATES, body_pages, create_environment, render_page
 from ssg.render.inputs import PageInputs, template_digests
-from ssg.source import read_text, split_source
+from ssg.source import content_rel_path
 from ssg.urls import Urls
 
 if TYPE_CHECKING:
@@ -66,14 +65,10 @@ def rebuild_bodies(builder: Builder, changed: frozenset[Path]) -> tuple[WriteSum
     settled, loaded, listing = builder.settled, builder.loaded, builder.listing
     if settled is None or loaded is None or listing is None or builder.written_files is None or not changed:
         return None
-    content = (builder.options.site_dir / "content").resolve()
-    articles = {rel_path: path for path, rel_path in listing.articles}
+    articles = {rel_path for _, rel_path in listing.articles}
     edits = []
     for path in sorted(changed):
-        path = path.resolve()
-        if not path.is_relative_to(content):
-            return None
-        rel_path = "content/" + path.relative_to(content).as_posix()
+        rel_path = content_rel_path(builder.options.site_dir, path)
         if rel_path not in articles or rel_path not in loaded.site.articles_by_key:
             return None
         edit = body_edit(builder, loaded, rel_path, path)
@@ -95,8 +90,9 @@ def rebuild_bodies(builder: Builder, changed: frozenset[Path]) -> tuple[WriteSum
     specs = list({s.site_path: s for edit in edits for s in body_pages(site, edit.linked)}.values())
     inputs = PageInputs(site, templates, builder.memo.digests)
     previous = builder.cache.pages.get(settled.output_key, {})
-    digests = {Urls.rel_path(s.site_path): inputs.digest(s) for s in specs}
-    stale = [s for s in specs if previous.get(Urls.rel_path(s.site_path)) != digests[Urls.rel_path(s.site_path)]]
+    rel_paths = [Urls.rel_path(s.site_path) for s in specs]
+    digests = {rel_path: inputs.digest(s) for rel_path, s in zip(rel_paths, specs, strict=True)}
+    stale = [s for rel_path, s in zip(rel_paths, specs, strict=True) if previous.get(rel_path) != digests[rel_path]]
     destination = Destination.open(builder.options.output)
     if destination.stage is not None:  # the output folder is gone: a full build makes it again
         destination.discard()
@@ -142,18 +138,19 @@ def body_edit(builder: Builder, loaded: LoadedSite, rel_path: str, path: Path) -
         stamp = file_stamp(path)
     except OSError:
         return None
-    text = read_text(path, rel_path, Report())
-    if text is None:
-        return None
-    new_file_key = digest("file", rel_path, text, salt)
-    if new_file_key == file_key:
+    config = loaded.site.config
+    parse = article_parser(config, loaded.site.urls, set(loaded.profile_ids))
+    new_file_key, new_parsed, _ = read_and_parse(path, rel_path, salt, parse, {file_key: parsed})
+    if new_file_key is None:
+        return None  # unreadable: the full build reports it
+    if new_file_key == file_key or new_parsed is None:
         return True
-    config, urls = loaded.site.config, loaded.site.urls
-    new_record, diagnostics = parse_text(path, rel_path, text, article_parser(config, urls, set(loaded.profile_ids)))
-    if new_record != record or diagnostics != parsed[1]:
+    if new_parsed[0] != record or new_parsed[1] != parsed[1]:
         return None
-    _, _, markdown, _ = split_source(text)
-    body = render_body(create_markdown(config.raw_html), markdown, context)
+    source = BodyFile(path, rel_path, salt, new_file_key)
+    body, current = render_source(create_markdown(config.raw_html), source, context)
+    if not current:
+        return None  # saved again since it was read: the full build reads it afresh
     same = (
         body.mentions == old_body.mentions
         and body.marked_claims == old_body.marked_claims

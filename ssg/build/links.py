@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
@@ -32,9 +32,10 @@ def content_assets(loaded: LoadedSite) -> Iterator[tuple[Path, str]]:
         yield path, Urls.rel_path(asset_site_path(rel_path, bundles))
 
 
-def asset_paths(site_dir: Path, loaded: LoadedSite) -> set[str]:
+def linkable_paths(site_dir: Path, loaded: LoadedSite, pages: Iterable[str]) -> set[str]:
+    """Every site path a link may lead to: the pages' and every file's (static files, page-bundle assets)."""
     paths = {"/" + rel for _, rel in static_files(site_dir)}
-    return paths | {"/" + rel for _, rel in content_assets(loaded)}
+    return paths | {"/" + rel for _, rel in content_assets(loaded)} | set(pages)
 
 
 def check_links(loaded: LoadedSite, existing: AbstractSet[str], report: Report, strict: bool) -> None:
