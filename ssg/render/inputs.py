@@ -92,12 +92,12 @@ def template_digests(
         digests[name] = fingerprint(sorted((n, sources[n]) for n in seen))
     for source in set(known) - set(sources.values()):  # edited since: forget the old text
         del known[source]
-    return TemplateDigests(
-        digests,
-        frozenset(name for name, seen in closures.items() if seen & detailed),
-        frozenset(name for name, seen in closures.items() if seen & others_detailed),
-        frozenset(name for name, seen in closures.items() if seen & body_readers),
-    )
+
+    def using(readers: set[str]) -> frozenset[str]:
+        """The templates that use (extend, include, import, or are) one of these."""
+        return frozenset(name for name, seen in closures.items() if seen & readers)
+
+    return TemplateDigests(digests, using(detailed), using(others_detailed), using(body_readers))
 
 
 def actor_detail_reads(ast: nodes.Template) -> tuple[bool, bool]:
