@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from ssg import __version__
-from ssg.build import BuildOptions, build_site, check_site
+from ssg.pipeline import BuildOptions, build_site, check_site
 from ssg.config import load_config
 from ssg.errors import Report, Severity, SiteError, did_you_mean, format_diagnostic
 from ssg.output import OutputError

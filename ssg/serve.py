@@ -11,8 +11,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ssg.build import Builder, BuildOptions
-from ssg.build.cache import CACHE_DIR, ContentCache
+from ssg.pipeline import Builder, BuildOptions
+from ssg.pipeline.reuse.cache import CACHE_DIR, ContentCache
 from ssg.config import CONFIG_FILE, load_config
 from ssg.errors import Report, SiteError, format_diagnostic
 from ssg.livereload import BuildResult, LiveReloadServer, PortInUseError

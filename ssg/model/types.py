@@ -116,7 +116,7 @@ class Article:
     source: Source | None
     people: tuple[ActorEntry, ...]
     claims: tuple[Claim, ...]
-    body_line: int  # the Markdown itself is read from the file where it is rendered (build/load.py)
+    body_line: int  # the Markdown itself is read from the file where it is rendered (pipeline/load.py)
     path: str  # site path from the permalink
     bundle_dir: str | None  # rel_path of a page bundle's folder
     body_utf8: bytes = b""  # the body's HTML (see body_html), kept as UTF-8: 80 MB at 10,000 articles, not 156

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from jinja2 import Environment
 
-from ssg.build import Builder, BuildOptions
+from ssg.pipeline import Builder, BuildOptions
 from ssg.render.inputs import actor_detail_reads, body_reads
 
 from .test_body_edits import clean, make_site

@@ -1,4 +1,4 @@
-"""The preview's quick rebuild of article bodies (ssg/build/body_edit.py): it takes an edit only when nothing but
+"""The preview's quick rebuild of article bodies (ssg/pipeline/body_edit.py): it takes an edit only when nothing but
 the body's HTML changed, and then leaves exactly what a clean build leaves, warnings included."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ssg.build import Builder, BuildOptions
-from ssg.build.body_edit import rebuild_bodies
+from ssg.pipeline import Builder, BuildOptions
+from ssg.pipeline.body_edit import rebuild_bodies
 from ssg.errors import SiteError, format_diagnostic
 
 from .test_incremental import assert_same, snapshot

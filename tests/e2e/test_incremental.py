@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-import ssg.build.parallel as parallel_module
-from ssg.build import Builder, BuildOptions
-from ssg.build.cache import cache_file
+import ssg.pipeline.parallel as parallel_module
+from ssg.pipeline import Builder, BuildOptions
+from ssg.pipeline.reuse.cache import cache_file
 from ssg.errors import Report
 from tests.conftest import copy_example_site
 

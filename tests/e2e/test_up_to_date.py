@@ -1,4 +1,4 @@
-"""A build with nothing changed stops after comparing stamps (ssg/build/manifest.py), and is never wrong:
+"""A build with nothing changed stops after comparing stamps (ssg/pipeline/reuse/manifest.py), and is never wrong:
 any change to an input, an option or the output itself leads to a real build that leaves exactly the current site.
 """
 
@@ -8,7 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
-from ssg.build import Builder, BuildOptions
+from ssg.pipeline import Builder, BuildOptions
 from ssg.errors import SiteError
 from tests.conftest import copy_example_site, run_ssg
 from tests.e2e.test_incremental import assert_same, clean_build, snapshot

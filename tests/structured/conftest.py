@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from ssg.build import Builder, BuildOptions
+from ssg.pipeline import Builder, BuildOptions
 from ssg.errors import Report
 from ssg.model.types import Site
 from ssg.render import PageSpec, plan_pages

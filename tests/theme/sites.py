@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ssg.build import Builder, BuildOptions
+from ssg.pipeline import Builder, BuildOptions
 from ssg.errors import Report
 from ssg.model.types import Site
 

@@ -1,10 +1,10 @@
-"""The cache file (ssg/build/cache.py): what is saved is what is loaded, and a damaged file is never trusted."""
+"""The cache file (ssg/pipeline/reuse/cache.py): what is saved is what is loaded, and a damaged file is never trusted."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ssg.build.cache import CHUNK, ContentCache, cache_file, load_cache, save_cache
+from ssg.pipeline.reuse.cache import CHUNK, ContentCache, cache_file, load_cache, save_cache
 
 
 def filled_cache() -> ContentCache:

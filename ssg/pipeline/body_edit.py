@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ssg.build.bodies import BodyFile, body_key, render_source
-from ssg.build.links import check_links
-from ssg.build.load import LoadedSite, article_parser, file_stamp, read_and_parse
+from ssg.pipeline.bodies import BodyFile, body_key, render_source
+from ssg.pipeline.links import check_links
+from ssg.pipeline.load import LoadedSite, article_parser, file_stamp, read_and_parse
 from ssg.errors import Diagnostic, Report
 from ssg.markdown import RenderedBody, create_markdown
 from ssg.model.types import Article, evolve
@@ -29,7 +29,7 @@ from ssg.source import content_rel_path
 from ssg.urls import Urls
 
 if TYPE_CHECKING:
-    from ssg.build import Builder
+    from ssg.pipeline import Builder
 
 BODY_TEMPLATES = frozenset(TEMPLATES[kind] for kind in ("article", "feed", "actor_feed", "tag_feed"))
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
-from ssg.build.load import LoadedSite, asset_site_path
+from ssg.pipeline.load import LoadedSite, asset_site_path
 from ssg.errors import Report
 from ssg.render.environment import THEME_DIR
 from ssg.urls import Urls, resolve_link

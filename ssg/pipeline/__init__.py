@@ -15,11 +15,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ssg.build.body_edit import Settled, rebuild_bodies
-from ssg.build.cache import ContentCache, load_cache, save_cache
-from ssg.build.links import check_links, content_assets, linkable_paths, static_files
-from ssg.build.load import LoadedSite, LoadMemo, load_site
-from ssg.build.manifest import (
+from ssg.pipeline.body_edit import Settled, rebuild_bodies
+from ssg.pipeline.reuse.cache import ContentCache, load_cache, save_cache
+from ssg.pipeline.links import check_links, content_assets, linkable_paths, static_files
+from ssg.pipeline.load import LoadedSite, LoadMemo, load_site
+from ssg.pipeline.reuse.manifest import (
     Manifest,
     files_of,
     forget_manifest,
@@ -31,7 +31,7 @@ from ssg.build.manifest import (
     restamp,
     save_manifest,
 )
-from ssg.build.parallel import default_jobs, parse_articles_parallel, render_bodies_parallel, render_pages_iter
+from ssg.pipeline.parallel import default_jobs, parse_articles_parallel, render_bodies_parallel, render_pages_iter
 from ssg.config import load_config
 from ssg.errors import Diagnostic, Report, SiteError
 from ssg.output import Destination, OutputFile, WriteSummary, check_output_dir, write_output

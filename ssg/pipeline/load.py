@@ -1,7 +1,7 @@
 """Content on disk -> the linked Site: read, validate, merge actors, render Markdown, link (zola's order).
 
 Each stage adds to the Report and goes on with what is valid, so one run reports every error. The bodies' own
-part (their contexts, cache keys, where their Markdown is read) is build/bodies.py.
+part (their contexts, cache keys, where their Markdown is read) is pipeline/bodies.py.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from ssg.build.bodies import BodyFile, BodyRenderer, BodySource, contexts_and_keys, render_all, render_cached
-from ssg.build.cache import ContentCache, digest
+from ssg.pipeline.bodies import BodyFile, BodyRenderer, BodySource, contexts_and_keys, render_all, render_cached
+from ssg.pipeline.reuse.cache import ContentCache, digest
 from ssg.config import SiteConfig
 from ssg.errors import Diagnostic, Report
 from ssg.markdown import RenderedBody, create_markdown, render_plain

@@ -19,9 +19,9 @@ from typing import Any
 
 from jinja2 import BytecodeCache
 
-from ssg.build.bodies import BodySource, render_all, render_source
-from ssg.build.load import ReadResult, article_parser, read_and_parse
-from ssg.build.templates import template_diagnostic
+from ssg.pipeline.bodies import BodySource, render_all, render_source
+from ssg.pipeline.load import ReadResult, article_parser, read_and_parse
+from ssg.pipeline.templates import template_diagnostic
 from ssg.config import SiteConfig
 from ssg.errors import Diagnostic
 from ssg.markdown import BodyContext, RenderedBody, create_markdown

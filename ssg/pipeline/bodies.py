@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from markdown_it import MarkdownIt
 
-from ssg.build.cache import ContentCache, digest
+from ssg.pipeline.reuse.cache import ContentCache, digest
 from ssg.config import SiteConfig
 from ssg.markdown import BodyContext, RenderedBody, render_body
 from ssg.markdown.context import ClaimInfo
@@ -21,7 +21,7 @@ from ssg.source import split_source
 from ssg.urls import Urls
 
 if TYPE_CHECKING:
-    from ssg.build.load import LoadMemo
+    from ssg.pipeline.load import LoadMemo
 
 BodyRenderer = Callable[[list[tuple["BodySource", BodyContext]]], list[tuple[RenderedBody, bool]]]
 

@@ -23,7 +23,7 @@ import mdit_py_plugins
 import yaml
 
 from ssg import __version__
-from ssg.build.cache import CACHE_DIR, read_checked, write_checked
+from ssg.pipeline.reuse.cache import CACHE_DIR, read_checked, write_checked
 from ssg.errors import Diagnostic
 from ssg.render.environment import THEME_DIR
 

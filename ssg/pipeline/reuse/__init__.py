@@ -1,0 +1,1 @@
+"""What is known from earlier builds: the cache, the manifest, memos and the reads each page recorded."""
