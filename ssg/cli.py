@@ -16,10 +16,10 @@ from pathlib import Path
 import click
 
 from ssg import __version__
-from ssg.pipeline import BuildOptions, build_site, check_site
 from ssg.config import load_config
 from ssg.errors import Report, Severity, SiteError, did_you_mean, format_diagnostic
 from ssg.output import OutputError
+from ssg.pipeline import BuildOptions, build_site, check_site
 from ssg.scaffold import ScaffoldError, init_site, new_actor, new_article
 
 EXIT_CONTENT = 1

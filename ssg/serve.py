@@ -11,12 +11,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ssg.pipeline import Builder, BuildOptions
-from ssg.pipeline.reuse.cache import CACHE_DIR, ContentCache
 from ssg.config import CONFIG_FILE, load_config
 from ssg.errors import Report, SiteError, format_diagnostic
 from ssg.livereload import BuildResult, LiveReloadServer, PortInUseError
 from ssg.output import OutputError
+from ssg.pipeline import Builder, BuildOptions
+from ssg.pipeline.reuse.cache import CACHE_DIR, ContentCache
 
 PORT_TRIES = 10
 Log = Callable[[str], None]

@@ -15,10 +15,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ssg.config import load_config
+from ssg.errors import Diagnostic, Report, SiteError
+from ssg.output import Destination, OutputFile, WriteSummary, check_output_dir, write_output
 from ssg.pipeline.body_edit import Settled, rebuild_bodies
-from ssg.pipeline.reuse.cache import ContentCache, load_cache, save_cache
 from ssg.pipeline.links import check_links, content_assets, linkable_paths, static_files
 from ssg.pipeline.load import LoadedSite, LoadMemo, load_site
+from ssg.pipeline.parallel import default_jobs, parse_articles_parallel, render_bodies_parallel, render_pages_iter
+from ssg.pipeline.reuse.cache import ContentCache, load_cache, save_cache
 from ssg.pipeline.reuse.manifest import (
     Manifest,
     files_of,
@@ -31,10 +35,6 @@ from ssg.pipeline.reuse.manifest import (
     restamp,
     save_manifest,
 )
-from ssg.pipeline.parallel import default_jobs, parse_articles_parallel, render_bodies_parallel, render_pages_iter
-from ssg.config import load_config
-from ssg.errors import Diagnostic, Report, SiteError
-from ssg.output import Destination, OutputFile, WriteSummary, check_output_dir, write_output
 from ssg.render import PageSpec, create_environment, plan_pages
 from ssg.render.environment import CompiledTemplates
 from ssg.render.inputs import PageInputs, template_digests

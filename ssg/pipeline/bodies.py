@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from markdown_it import MarkdownIt
 
-from ssg.pipeline.reuse.cache import ContentCache, digest
 from ssg.config import SiteConfig
 from ssg.markdown import BodyContext, RenderedBody, render_body
 from ssg.markdown.context import ClaimInfo
 from ssg.model.link import same_records
 from ssg.model.types import Actor, Article, Page, evolve
+from ssg.pipeline.reuse.cache import ContentCache, digest
 from ssg.source import split_source
 from ssg.urls import Urls
 

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ssg.pipeline.bodies import BodyFile, body_key, render_source
-from ssg.pipeline.links import check_links
-from ssg.pipeline.load import LoadedSite, article_parser, file_stamp, read_and_parse
 from ssg.errors import Diagnostic, Report
 from ssg.markdown import RenderedBody, create_markdown
 from ssg.model.types import Article, evolve
 from ssg.output import Destination, WriteSummary, update_output
+from ssg.pipeline.bodies import BodyFile, body_key, render_source
+from ssg.pipeline.links import check_links
+from ssg.pipeline.load import LoadedSite, article_parser, file_stamp, read_and_parse
 from ssg.render import TEMPLATES, body_pages, create_environment, render_page
 from ssg.render.inputs import PageInputs, template_digests
 from ssg.source import content_rel_path

@@ -6,8 +6,8 @@ from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
-from ssg.pipeline.load import LoadedSite, asset_site_path
 from ssg.errors import Report
+from ssg.pipeline.load import LoadedSite, asset_site_path
 from ssg.render.environment import THEME_DIR
 from ssg.urls import Urls, resolve_link
 

@@ -15,14 +15,14 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from ssg.pipeline.bodies import BodyFile, BodyRenderer, BodySource, contexts_and_keys, render_all, render_cached
-from ssg.pipeline.reuse.cache import ContentCache, digest
 from ssg.config import SiteConfig
 from ssg.errors import Diagnostic, Report
 from ssg.markdown import RenderedBody, create_markdown, render_plain
 from ssg.model.content import parse_article, parse_page, parse_profile
 from ssg.model.link import check_paths, link_site, merge_actors, same_records
 from ssg.model.types import Actor, Article, Profile, Site, evolve, fingerprint
+from ssg.pipeline.bodies import BodyFile, BodyRenderer, BodySource, contexts_and_keys, render_all, render_cached
+from ssg.pipeline.reuse.cache import ContentCache, digest
 from ssg.source import ContentFiles, SourceDoc, discover_content, parse_source, read_text
 from ssg.urls import Urls
 

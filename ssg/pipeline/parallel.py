@@ -19,14 +19,14 @@ from typing import Any
 
 from jinja2 import BytecodeCache
 
-from ssg.pipeline.bodies import BodySource, render_all, render_source
-from ssg.pipeline.load import ReadResult, article_parser, read_and_parse
-from ssg.pipeline.templates import template_diagnostic
 from ssg.config import SiteConfig
 from ssg.errors import Diagnostic
 from ssg.markdown import BodyContext, RenderedBody, create_markdown
 from ssg.model.types import Site
 from ssg.output import Destination
+from ssg.pipeline.bodies import BodySource, render_all, render_source
+from ssg.pipeline.load import ReadResult, article_parser, read_and_parse
+from ssg.pipeline.templates import template_diagnostic
 from ssg.render import STREAMED_KINDS, PageSpec, create_environment, render_page, render_page_parts
 from ssg.render.environment import forget_memoized
 from ssg.render.inputs import GLOBAL_KINDS

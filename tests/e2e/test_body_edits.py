@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from ssg.errors import SiteError, format_diagnostic
 from ssg.pipeline import Builder, BuildOptions
 from ssg.pipeline.body_edit import rebuild_bodies
-from ssg.errors import SiteError, format_diagnostic
 
 from .test_incremental import assert_same, snapshot
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 import ssg.pipeline.parallel as parallel_module
+from ssg.errors import Report
 from ssg.pipeline import Builder, BuildOptions
 from ssg.pipeline.reuse.cache import cache_file
-from ssg.errors import Report
 from tests.conftest import copy_example_site
 
 

@@ -8,8 +8,8 @@ import os
 import shutil
 from pathlib import Path
 
-from ssg.pipeline import Builder, BuildOptions
 from ssg.errors import SiteError
+from ssg.pipeline import Builder, BuildOptions
 from tests.conftest import copy_example_site, run_ssg
 from tests.e2e.test_incremental import assert_same, clean_build, snapshot
 

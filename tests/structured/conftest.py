@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from ssg.pipeline import Builder, BuildOptions
 from ssg.errors import Report
 from ssg.model.types import Site
+from ssg.pipeline import Builder, BuildOptions
 from ssg.render import PageSpec, plan_pages
 from ssg.urls import Urls
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ssg.pipeline import Builder, BuildOptions
 from ssg.errors import Report
 from ssg.model.types import Site
+from ssg.pipeline import Builder, BuildOptions
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO / ".." / "shared"

@@ -1,4 +1,4 @@
-"""The cache file (ssg/pipeline/reuse/cache.py): what is saved is what is loaded, and a damaged file is never trusted."""
+"""The cache file (ssg/pipeline/reuse/cache.py): what is saved is loaded; a damaged file is never trusted."""
 
 from __future__ import annotations
 

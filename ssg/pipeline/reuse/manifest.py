@@ -23,8 +23,8 @@ import mdit_py_plugins
 import yaml
 
 from ssg import __version__
-from ssg.pipeline.reuse.cache import CACHE_DIR, read_checked, write_checked
 from ssg.errors import Diagnostic
+from ssg.pipeline.reuse.cache import CACHE_DIR, read_checked, write_checked
 from ssg.render.environment import THEME_DIR
 
 MANIFEST_FORMAT = 2  # 2: output folders are stamped too
