@@ -19,7 +19,7 @@ from ssg import __version__
 from ssg.config import load_config
 from ssg.errors import Report, Severity, SiteError, did_you_mean, format_diagnostic
 from ssg.output import OutputError
-from ssg.pipeline import BuildOptions, build_site, check_site
+from ssg.pipeline import RunOptions, build_site, check_site
 from ssg.scaffold import ScaffoldError, init_site, new_actor, new_article
 
 EXIT_CONTENT = 1
@@ -95,7 +95,7 @@ def build(
     site_dir: Path, drafts: bool, base_url: str | None, output_dir: Path | None, jobs: int, no_cache: bool
 ) -> None:
     """Build the site into the output folder."""
-    options = BuildOptions(
+    options = RunOptions(
         site_dir=site_dir, output_dir=output_dir, drafts=drafts, base_url=base_url, jobs=jobs, use_cache=not no_cache
     )
     try:
@@ -130,7 +130,7 @@ def exit_now() -> None:
 def check(site_dir: Path, strict: bool, drafts: bool) -> None:
     """Validate content and internal links without writing the output."""
     try:
-        report = check_site(BuildOptions(site_dir=site_dir, drafts=drafts))
+        report = check_site(RunOptions(site_dir=site_dir, drafts=drafts))
     except SiteError as exc:
         fail(exc.report)
     if strict and report.warnings:
@@ -198,7 +198,7 @@ def publish(site_dir: Path, target: str | None, dry_run: bool, keep_removed: boo
     with tempfile.TemporaryDirectory(prefix="ssg-publish-") as folder:
         output = Path(folder) / "site"
         try:
-            result = build_site(BuildOptions(site_dir=site_dir, output_dir=output, use_cache=True))
+            result = build_site(RunOptions(site_dir=site_dir, output_dir=output, use_cache=True))
         except SiteError as exc:
             click.echo("The build failed; nothing was published.", err=True)
             fail(exc.report)

@@ -158,18 +158,14 @@ def write_output(
     )
 
 
-def update_output(
-    destination: Destination, files: Iterable[tuple[str, bytes]], existing: frozenset[str]
-) -> WriteSummary:
-    """Replace some files of an output that otherwise stays as it is (`existing`, which they belong to): the
-    preview's edit of one article body. The same transaction as write_output: every file is prepared beside its
-    target and renamed over it once all are ready; `files` raising (a template failed) discards them all."""
-    pairs = (
-        (new, destination.output_dir / rel_path)
-        for rel_path, data in files
-        if (new := destination.prepare(rel_path, data))
-    )
-    written = sorted(move_into_place(destination.output_dir, pairs))
+def update_output(destination: Destination, files: Iterable[OutputFile], existing: frozenset[str]) -> WriteSummary:
+    """Replace some files of an output that otherwise stays as it is (`existing`, which they belong to): pages
+    re-rendered when the site's files are the same ones (the preview's edit of article bodies). The same
+    transaction as write_output: each prepared file is renamed over its target once all are ready; `files`
+    raising (a page failed) discards them all."""
+    output_dir = destination.output_dir
+    pairs = ((item.prepared, output_dir / item.rel_path) for item in files if item.prepared is not None)
+    written = sorted(move_into_place(output_dir, pairs))
     return WriteSummary(len(written), len(existing) - len(written), 0, tuple(written), existing)
 
 

@@ -1,6 +1,6 @@
 """`ssg serve` (SPEC §8): build with drafts, serve the output with live reload, rebuild what changed.
 
-The Builder keeps its cache in memory between rebuilds, so an edit re-parses one file and re-renders only the
+The Pipeline keeps its cache in memory between rebuilds, so an edit re-parses one file and re-renders only the
 pages whose inputs changed; the output is updated in place, file by file, and only when bytes changed. A
 failed build writes nothing: the last good pages stay served and the errors go to the terminal and browser.
 """
@@ -15,7 +15,7 @@ from ssg.config import CONFIG_FILE, load_config
 from ssg.errors import Report, SiteError, format_diagnostic
 from ssg.livereload import BuildResult, LiveReloadServer, PortInUseError
 from ssg.output import OutputError
-from ssg.pipeline import Builder, BuildOptions
+from ssg.pipeline import Pipeline, RunOptions
 from ssg.pipeline.reuse.cache import CACHE_DIR, ContentCache
 
 PORT_TRIES = 10
@@ -35,14 +35,14 @@ def watched_paths(site_dir: Path) -> list[Path]:
 class PreviewBuilder:
     """The builder callable the live-reload server calls after each burst of changes."""
 
-    def __init__(self, options: BuildOptions, log: Log):
-        self.builder = Builder(options, cache=ContentCache())
+    def __init__(self, options: RunOptions, log: Log):
+        self.pipeline = Pipeline(options, cache=ContentCache())
         self.log = log
 
     def __call__(self, changed: frozenset[Path]) -> BuildResult:
         started = time.perf_counter()
         try:
-            result = self.builder.build(in_place=True, changed=changed)
+            result = self.pipeline.run(in_place=True, changed=changed)
         except SiteError as exc:
             text = "\n".join(format_diagnostic(d) for d in exc.report.sorted())
             self.log(f"Build failed ({len(exc.report.errors)} errors); still serving the last good pages:\n{text}")
@@ -70,7 +70,7 @@ def start_preview(
 ) -> LiveReloadServer:
     """Build once, then start serving and watching; returns the running server (stop() it when done)."""
     output = output_dir or preview_dir(site_dir)
-    options = BuildOptions(site_dir=site_dir, output_dir=output, drafts=drafts, use_cache=False)
+    options = RunOptions(site_dir=site_dir, output_dir=output, drafts=drafts, use_cache=False)
     base_path = preview_base_path(site_dir)
     builder = PreviewBuilder(options, log)
     first = builder(frozenset())

@@ -156,7 +156,6 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
-@pytest.mark.xfail(strict=True, reason="bug: pipeline.body_edit and pipeline import each other")
 def test_no_import_cycles_even_inside_a_package() -> None:
     """STYLE.md: cycles are not papered over (TYPE_CHECKING or function-level imports count too)."""
     cycle = find_cycle(module_graph())

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from itertools import chain
 
 from ssg.config import SiteConfig
-from ssg.errors import Diagnostic, Report
+from ssg.errors import Report
 from ssg.model.types import Actor, ActorEntry, Article, Claim, Page, Profile, RoleReport, Site, Tag, evolve, sort_key
 from ssg.urls import Urls
 
@@ -19,54 +19,26 @@ def oldest_first(articles: Iterable[Article]) -> list[Article]:
     return sorted(articles, key=lambda a: a.sort_key)
 
 
-MergeMemo = dict[str, tuple[tuple, Actor | None, tuple[Diagnostic, ...]]]
-
-
-def merge_actors(
-    profiles: dict[str, Profile],
-    articles: Sequence[Article],
-    urls: Urls,
-    report: Report,
-    memo: MergeMemo | None = None,
-) -> dict[str, Actor]:
-    """One Actor per id: the profile's fields win; else the most recent article that gives each field.
-
-    `memo` (kept by a long-lived builder) returns the previous Actor when its profile and every article that
-    declares it are the very same records as last time: an edit re-merges only the actors it touches."""
+def actor_entries(articles: Sequence[Article]) -> dict[str, list[tuple[Article, ActorEntry]]]:
+    """Each actor id's declarations, oldest article first (the most recent wins a field, SPEC §5)."""
     entries: dict[str, list[tuple[Article, ActorEntry]]] = defaultdict(list)
     for article in oldest_first(articles):
         for entry in article.people:
             entries[entry.id].append((article, entry))
+    return entries
+
+
+def merge_actors(
+    profiles: dict[str, Profile], articles: Sequence[Article], urls: Urls, report: Report
+) -> dict[str, Actor]:
+    """One Actor per id: the profile's fields win; else the most recent article that gives each field."""
+    entries = actor_entries(articles)
     actors: dict[str, Actor] = {}
     for actor_id in sorted(set(profiles) | set(entries)):
-        inputs = (profiles.get(actor_id), *(record for pair in entries.get(actor_id, ()) for record in pair))
-        known = memo.get(actor_id) if memo is not None else None
-        if (
-            known is not None
-            and len(known[0]) == len(inputs)
-            and all(a is b for a, b in zip(known[0], inputs, strict=True))
-        ):
-            _, actor, diagnostics = known
-        else:
-            own = Report()
-            actor = merge_actor(actor_id, profiles.get(actor_id), entries.get(actor_id, []), urls, own)
-            diagnostics = tuple(own.diagnostics)
-            if known is not None and known[1] == actor:
-                actor = known[1]  # an edit that left this actor as it was: keep the record, so what uses it stays
-            if memo is not None:
-                memo[actor_id] = (inputs, actor, diagnostics)
-        report.extend(diagnostics)
+        actor = merge_actor(actor_id, profiles.get(actor_id), entries.get(actor_id, []), urls, report)
         if actor is not None:
             actors[actor_id] = actor
-    if memo is not None:
-        for gone in set(memo) - set(profiles) - set(entries):
-            del memo[gone]
     return actors
-
-
-def same_records(known: tuple, inputs: tuple) -> bool:
-    """The very same records (identity, not equality: equal-looking records would cost a deep compare)."""
-    return len(known) == len(inputs) and all(a is b for a, b in zip(known, inputs, strict=True))
 
 
 def merge_actor(
@@ -156,24 +128,94 @@ def check_paths(articles: Sequence[Article], pages: Sequence[Page], report: Repo
 
 
 def link_site(
+    config: SiteConfig, urls: Urls, articles: Sequence[Article], actors: dict[str, Actor], pages: Sequence[Page]
+) -> Site:
+    """The frozen Site: appearances, claims by and about each actor, co-appearances, tags, roles."""
+    linked = [with_appearances(a, actors) for a in newest_first(articles)]
+    claims = all_claims(linked)
+    links = ActorLinks.of(linked, claims)
+    verdict_ids = [v.id for v in config.verdicts]
+    linked_actors = {a.id: link_actor(a, links, actors, verdict_ids) for a in by_name(actors)}
+    return assemble_site(config, urls, linked, claims, linked_actors, pages)
+
+
+def newest_first(articles: Iterable[Article]) -> list[Article]:
+    return sorted(articles, key=lambda a: a.sort_key, reverse=True)
+
+
+def all_claims(linked: Sequence[Article]) -> list[Claim]:
+    """Every claim, newest first by the claim's date (SPEC §6), in article order within a day."""
+    claims = sorted((c for a in linked for c in a.claims), key=lambda c: (c.article_key, c.line))
+    claims.sort(key=lambda c: sort_key(c.date), reverse=True)
+    return claims
+
+
+def by_name(actors: dict[str, Actor]) -> list[Actor]:
+    """A–Z by name (then id)."""
+    return sorted(actors.values(), key=lambda a: (a.name.casefold(), a.id))
+
+
+class ActorLinks:
+    """Who appears where and who said what about whom: the cross-references of each actor, by id."""
+
+    def __init__(self) -> None:
+        self.appearances: dict[str, list[Article]] = defaultdict(list)
+        self.claims_by: dict[str, list[Claim]] = defaultdict(list)
+        self.claims_about: dict[str, list[Claim]] = defaultdict(list)
+
+    @classmethod
+    def of(cls, linked: Sequence[Article], claims: Sequence[Claim]) -> ActorLinks:
+        links = cls()
+        for article in linked:
+            for actor_id in article.actor_ids:
+                links.appearances[actor_id].append(article)
+        for claim in claims:
+            links.claims_by[claim.speaker_id].append(claim)
+            for actor_id in claim.about_ids:
+                links.claims_about[actor_id].append(claim)
+        return links
+
+    def inputs(self, actor: Actor) -> tuple:
+        """Everything one actor's links are made from (with the names of the others, which rank co-actors)."""
+        return (
+            actor,
+            *self.appearances.get(actor.id, ()),
+            None,
+            *self.claims_by.get(actor.id, ()),
+            None,
+            *self.claims_about.get(actor.id, ()),
+        )
+
+
+def link_actor(actor: Actor, links: ActorLinks, actors: dict[str, Actor], verdict_ids: list[str]) -> Actor:
+    """The actor with its articles, claims by and about it, co-actors ranked by shared articles (then by name)
+    and verdict counts."""
+    seen = links.appearances.get(actor.id, [])
+    said = links.claims_by.get(actor.id, [])
+    co_counts = Counter(chain.from_iterable(article.actor_ids for article in seen))  # counted in C
+    del co_counts[actor.id]  # each article names its actor once: the count of itself goes
+    counts = Counter(c.verdict_id for c in said if c.verdict_id)
+    return evolve(
+        actor,
+        article_keys=tuple(a.key for a in seen),
+        claims_by=tuple(said),
+        claims_about=tuple(links.claims_about.get(actor.id, [])),
+        co_actors=tuple(
+            sorted(co_counts.items(), key=lambda item: (-item[1], actors[item[0]].name.casefold(), item[0]))
+        ),
+        verdict_counts=tuple((v, counts[v]) for v in verdict_ids if counts[v]),
+    )
+
+
+def assemble_site(
     config: SiteConfig,
     urls: Urls,
-    articles: Sequence[Article],
+    linked: Sequence[Article],
+    claims: Sequence[Claim],
     actors: dict[str, Actor],
     pages: Sequence[Page],
-    memo: dict[str, tuple[Article, Article]] | None = None,
-    actor_memo: dict[str, tuple[tuple, Actor]] | None = None,
 ) -> Site:
-    """The frozen Site: appearances, claims by and about each actor, co-appearances, tags, roles.
-
-    `memo` and `actor_memo` (a long-lived builder's) keep each linked article and actor: the same records with
-    the same appearances give the very same linked record as last time, so what is keyed on it is reused too."""
-    newest = sorted(articles, key=lambda a: a.sort_key, reverse=True)
-    linked = [with_appearances(a, actors, memo) for a in newest]
-    claims = sorted((c for a in linked for c in a.claims), key=lambda c: (c.article_key, c.line))
-    claims.sort(key=lambda c: sort_key(c.date), reverse=True)  # SPEC §6: newest first by the claim's date
-    linked_actors = link_actors(actors, linked, claims, [v.id for v in config.verdicts], actor_memo)
-
+    """The Site of linked articles (newest first) and actors (A–Z), with tags and pages."""
     tag_keys: dict[str, list[str]] = defaultdict(list)
     for article in linked:
         for tag in article.tags:
@@ -183,7 +225,7 @@ def link_site(
         config=config,
         urls=urls,
         articles=tuple(linked),
-        actors=linked_actors,
+        actors=actors,
         claims=tuple(claims),
         tags=tags,
         pages=tuple(sorted(pages, key=lambda p: (p.weight, p.title.casefold(), p.key))),
@@ -191,70 +233,8 @@ def link_site(
     )
 
 
-ROSTER = ""  # the actor memo's entry for every merged actor (no actor id is empty)
-
-
-def link_actors(
-    actors: dict[str, Actor],
-    linked: list[Article],
-    claims: list[Claim],
-    verdict_ids: list[str],
-    memo: dict[str, tuple[tuple, Actor]] | None,
-) -> dict[str, Actor]:
-    """Each actor with its articles, claims by and about it, co-actors ranked by shared articles (then by name)
-    and verdict counts; A–Z by name. An actor whose record, articles and claims are the very objects of last
-    time, among actors of the same names (they rank co-actors), is last time's linked actor."""
-    appearances: dict[str, list[Article]] = defaultdict(list)
-    for article in linked:
-        for actor_id in article.actor_ids:
-            appearances[actor_id].append(article)
-    claims_by: dict[str, list[Claim]] = defaultdict(list)
-    claims_about: dict[str, list[Claim]] = defaultdict(list)
-    for claim in claims:
-        claims_by[claim.speaker_id].append(claim)
-        for actor_id in claim.about_ids:
-            claims_about[actor_id].append(claim)
-    roster = tuple((a.id, a.name) for a in actors.values())  # what ranking co-actors reads of the others
-    same_roster = memo is not None and ROSTER in memo and memo[ROSTER][0] == roster
-    result = {}
-    for actor in sorted(actors.values(), key=lambda a: (a.name.casefold(), a.id)):
-        seen, said, about = appearances.get(actor.id, []), claims_by.get(actor.id, []), claims_about.get(actor.id, [])
-        inputs = (actor, *seen, None, *said, None, *about)
-        known = memo.get(actor.id) if memo is not None else None
-        if same_roster and known is not None and same_records(known[0], inputs):
-            result[actor.id] = known[1]
-            continue
-        co_counts = Counter(chain.from_iterable(article.actor_ids for article in seen))  # counted in C
-        del co_counts[actor.id]  # each article names its actor once: the count of itself goes
-        counts = Counter(c.verdict_id for c in said if c.verdict_id)
-        result[actor.id] = evolve(
-            actor,
-            article_keys=tuple(a.key for a in seen),
-            claims_by=tuple(said),
-            claims_about=tuple(about),
-            co_actors=tuple(
-                sorted(co_counts.items(), key=lambda item: (-item[1], actors[item[0]].name.casefold(), item[0]))
-            ),
-            verdict_counts=tuple((v, counts[v]) for v in verdict_ids if counts[v]),
-        )
-        if memo is not None:
-            memo[actor.id] = (inputs, result[actor.id])
-    if memo is not None:
-        memo[ROSTER] = (roster, None)  # type: ignore[assignment]
-        for gone in set(memo) - set(actors) - {ROSTER}:
-            del memo[gone]
-    return result
-
-
-def with_appearances(article: Article, actors: dict[str, Actor], memo: dict | None) -> Article:
-    actor_ids = appearance_ids(article, actors)
-    known = memo.get(article.key) if memo is not None else None
-    if known is not None and known[0] is article and known[1].actor_ids == actor_ids:
-        return known[1]
-    linked = evolve(article, actor_ids=actor_ids)
-    if memo is not None:
-        memo[article.key] = (article, linked)
-    return linked
+def with_appearances(article: Article, actors: dict[str, Actor]) -> Article:
+    return evolve(article, actor_ids=appearance_ids(article, actors))
 
 
 def appearance_ids(article: Article, actors: dict[str, Actor]) -> tuple[str, ...]:

@@ -1,9 +1,12 @@
-"""The build pipeline (SPEC §7), top to bottom: config, content, model, pages, output.
+"""One road for every build (SPEC §7): plan, load, list the pages, find the stale ones, render, write, check links.
 
-Everything is gathered and checked before anything is written (mkdocs' build()); errors stop the build at a
-stage boundary with every diagnostic in a `SiteError`. A `Builder` keeps its cache between builds, so a
-rebuild re-parses only changed files, re-renders only bodies whose inputs changed and only pages whose
-digest changed (see render/inputs.py), and writes only files whose bytes changed.
+A cold build, a warm one (`.ssg-cache/`), a one-shot incremental one and the preview's rebuild all run
+`Pipeline.run`; what differs is only what is known from before (pipeline/reuse/): the manifest of the last
+build (nothing changed: stop), the cache of parsed files and bodies, the memos and last Site of a long-lived
+pipeline (an edit that changed article bodies alone patches that Site instead of loading again), and the
+reads each page recorded when it was last rendered (a page is rendered again only when something it read
+changed). Everything is gathered and checked before anything is written (mkdocs' build()); errors stop at a
+stage boundary with every diagnostic in a `SiteError`, and the output is untouched.
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from pathlib import Path
 
 from ssg.config import load_config
 from ssg.errors import Diagnostic, Report, SiteError
-from ssg.output import Destination, OutputFile, WriteSummary, check_output_dir, write_output
-from ssg.pipeline.body_edit import Settled, rebuild_bodies
+from ssg.model.refs import Ref
+from ssg.output import Destination, OutputFile, WriteSummary, check_output_dir, update_output, write_output
 from ssg.pipeline.links import check_links, content_assets, linkable_paths, static_files
-from ssg.pipeline.load import LoadedSite, LoadMemo, load_site
+from ssg.pipeline.load import LoadedSite, load_site
 from ssg.pipeline.parallel import default_jobs, parse_articles_parallel, render_bodies_parallel, render_pages_iter
+from ssg.pipeline.patch import Patch, patch_bodies
 from ssg.pipeline.reuse.cache import ContentCache, load_cache, save_cache
 from ssg.pipeline.reuse.manifest import (
     Manifest,
@@ -35,19 +39,19 @@ from ssg.pipeline.reuse.manifest import (
     restamp,
     save_manifest,
 )
-from ssg.render import PageSpec, create_environment, plan_pages
+from ssg.pipeline.reuse.reads import PageBases, ReadLog
+from ssg.pipeline.reuse.state import PipelineState, Settled
+from ssg.render import PageReads, PageSpec, create_environment, plan_pages
 from ssg.render.environment import CompiledTemplates
-from ssg.render.inputs import PageInputs, template_digests
 from ssg.source import ContentFiles, content_rel_path
-from ssg.urls import Urls
 
 Progress = Callable[[int, int], None]
 
-__all__ = ["BuildOptions", "BuildResult", "Builder", "build_site", "check_site"]
+__all__ = ["Pipeline", "RunOptions", "RunResult", "build_site", "check_site"]
 
 
 @dataclass(frozen=True, slots=True)
-class BuildOptions:
+class RunOptions:
     site_dir: Path
     output_dir: Path | None = None  # default: <site>/build
     drafts: bool = False
@@ -65,9 +69,9 @@ class BuildOptions:
 
 
 @dataclass(frozen=True, slots=True)
-class BuildResult:
+class RunResult:
     pages: int  # pages of the site
-    rendered: int  # pages rendered by this build (the others were unchanged)
+    rendered: int  # pages rendered by this run (the others were unchanged)
     seconds: float
     written: WriteSummary
     report: Report = field(default_factory=Report)
@@ -75,18 +79,27 @@ class BuildResult:
     rendered_paths: tuple[str, ...] = ()  # the site paths of the pages rendered
 
 
-class Builder:
-    """Builds one site, again and again: the cache lives as long as the Builder (and on disk between runs)."""
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What a run knows from before it starts (the plan): the one thing that differs between runs."""
 
-    def __init__(self, options: BuildOptions, cache: ContentCache | None = None):
+    manifest: Manifest | None = None  # the last one-shot build's, when it describes this output
+    outputs: dict | None = None  # the output's stamps, when known without walking it again
+    intact: bool = False  # the output is exactly as the manifest's build left it
+    inputs: dict | None = None  # stamps of every input, taken before anything is read
+    content: tuple[dict, ContentFiles] | None = None  # content/ unchanged but for edited files: stamps, listing
+    settled: Settled | None = None  # the last successful build of this long-lived pipeline into this output
+    patch: Patch | None = None  # only article bodies changed: the last Site with them replaced
+
+
+class Pipeline:
+    """Builds one site, again and again: the cache lives as long as the Pipeline (and on disk between runs)."""
+
+    def __init__(self, options: RunOptions, cache: ContentCache | None = None):
         self.options = options
         self._cache = cache
-        self.written_files: set[str] | None = None  # what this Builder's last write left in the output
-        self.memo = LoadMemo()  # records of the last build, by identity (see LoadMemo)
-        self.loaded: LoadedSite | None = None
-        self.listing: ContentFiles | None = None  # content/ as the last successful load found it
-        self.compiled = CompiledTemplates()  # templates compiled by earlier builds of this Builder
-        self.settled: Settled | None = None  # the last build, when it succeeded in place (the preview)
+        self.state = PipelineState()
+        self.compiled = CompiledTemplates()  # templates compiled by earlier runs of this Pipeline
 
     @property
     def cache(self) -> ContentCache:
@@ -94,6 +107,86 @@ class Builder:
         if self._cache is None:
             self._cache = load_cache(self.options.site_dir) if self.options.use_cache else ContentCache()
         return self._cache
+
+    def run(
+        self, progress: Progress | None = None, in_place: bool = False, changed: frozenset[Path] | None = None
+    ) -> RunResult:
+        """Plan, load, render what changed, write the output; SiteError (nothing written) when the site has
+        errors. `in_place`: a long-lived pipeline (the preview), told by its watcher which files `changed`."""
+        with collector_paused(collect_after=in_place):  # the preview lives on: its garbage must not
+            return self.run_once(progress, in_place, changed)
+
+    def run_once(self, progress: Progress | None, in_place: bool, changed: frozenset[Path] | None) -> RunResult:
+        started = time.perf_counter()
+        options = self.options
+        report = Report()
+        check_output_dir(options.output, options.site_dir)
+        known = self.plan(in_place, changed)
+        if known.intact and known.manifest is not None and known.inputs == known.manifest.inputs:
+            return self.up_to_date(known.manifest, started)
+        self.state.begin(long_lived=in_place)
+        loaded = known.patch.loaded if known.patch else self.load(report, *(known.content or (known.inputs, None)))
+        self.state.loaded(loaded.files)
+        if known.patch is not None and known.settled is not None:
+            specs, linkable = list(known.settled.specs), set(known.settled.linkable)
+            report.extend(known.settled.load_diagnostics)
+        else:
+            specs = plan_pages(loaded.site)
+            linkable = linkable_paths(options.site_dir, loaded, (s.site_path for s in specs))
+        load_diagnostics = tuple(report.diagnostics)
+        check_links(loaded, linkable, report, strict=False)
+        log = self.read_log()
+        env = create_environment(options.site_dir, loaded.site, self.compiled)
+        bases = PageBases(env, loaded.site)
+        changed_groups = log.changed_groups(loaded.site, self.changed_refs(known, loaded, log))
+        stale = log.stale(specs, bases, changed_groups, self.kept(known))
+        destination = Destination.open(options.output)
+        rendered: list[tuple[PageSpec, str, PageReads]] = []
+        try:
+            pages = self.render(loaded, stale, destination, report, progress, bases, rendered)
+            if known.patch is not None and known.settled is not None:  # the same files: only pages change
+                summary = update_output(destination, self.rendered_files(pages, report), known.settled.written)
+            else:
+                files = self.output_files(loaded, specs, pages, report)  # raises SiteError at the end if a page failed
+                if known.manifest is not None or known.inputs is not None:
+                    forget_manifest(options.site_dir)  # the output may change: the old manifest no longer describes it
+                summary = write_output(destination, files, self.existing(known))
+        finally:
+            destination.discard()  # a first build that failed (after success its folder is the output)
+        if log.commit(changed_groups, rendered, {s.rel_path for s in specs}):
+            self.cache.dirty = True
+        self.remember(known, loaded, specs, linkable, load_diagnostics, summary, report)
+        return RunResult(
+            len(specs),
+            len(stale),
+            time.perf_counter() - started,
+            summary,
+            report,
+            rendered_paths=tuple(s.site_path for s in stale),
+        )
+
+    def plan(self, in_place: bool, changed: frozenset[Path] | None) -> Known:
+        """What this run knows from before: the last manifest (one-shot builds), or the last build of this
+        pipeline and the files the watcher says changed (the preview)."""
+        options = self.options
+        settled = self.state.settled if in_place and options.output.is_dir() else None
+        if in_place:
+            patch = None
+            if changed and settled is not None and self.state.listing is not None:
+                patch = patch_bodies(
+                    options.site_dir, settled.loaded, self.state.listing, self.cache, self.state.memo, changed
+                )
+            content = self.known_content(changed) if changed else None
+            return Known(content=content, settled=settled, patch=patch)
+        if not options.use_cache:
+            return Known()
+        inputs = input_stamps(options.site_dir)  # before anything is read: an edit during the build is new
+        manifest = load_manifest(options.site_dir)
+        if manifest is None or manifest.options != self.options_key():
+            return Known(inputs=inputs)
+        if output_unchanged(options.output, manifest.outputs):
+            return Known(manifest=manifest, outputs=manifest.outputs, intact=True, inputs=inputs)
+        return Known(manifest=manifest, outputs=output_stamps(options.output), inputs=inputs)  # edited by hand
 
     def load(self, report: Report, stamps: dict | None = None, files: ContentFiles | None = None) -> LoadedSite:
         """Config and content, validated; raises SiteError with every diagnostic when anything is wrong."""
@@ -109,7 +202,7 @@ class Builder:
             cache=self.cache,
             render_bodies=lambda jobs: render_bodies_parallel(config.raw_html, jobs, options.workers),
             parse_articles=lambda jobs, *args: parse_articles_parallel(jobs, *args, options.workers),
-            memo=self.memo,
+            memo=self.state.memo,
             stamps=stamps,
             files=files,
         )
@@ -117,99 +210,11 @@ class Builder:
             raise SiteError(report)
         return loaded
 
-    def build(
-        self, progress: Progress | None = None, in_place: bool = False, changed: frozenset[Path] | None = None
-    ) -> BuildResult:
-        """Load, render what changed, write the output; SiteError (nothing written) when the site has errors.
-        `changed` (the preview's watcher) names the files changed since this Builder's last build."""
-        with collector_paused(collect_after=in_place):  # the preview lives on: its garbage must not
-            return self.build_once(progress, in_place, changed)
-
-    def build_once(self, progress: Progress | None, in_place: bool, changed: frozenset[Path] | None) -> BuildResult:
-        started = time.perf_counter()
-        options = self.options
-        report = Report()
-        check_output_dir(options.output, options.site_dir)
-        if in_place and changed and self.settled is not None:
-            quick = rebuild_bodies(self, changed)  # only article bodies changed: their pages alone
-            if quick is not None:
-                summary, report, rendered = quick
-                self.written_files = set(summary.files)
-                seconds = time.perf_counter() - started
-                return BuildResult(self.settled.pages, len(rendered), seconds, summary, report, rendered_paths=rendered)
-        self.settled = None  # until this build succeeds
-        remembered = options.use_cache and not in_place  # one-shot builds: the manifest of the last one
-        if not in_place:
-            self.memo = LoadMemo.forgetful()  # identity memos serve the next build of a long-lived Builder only
-        manifest, outputs, inputs = None, None, None
-        if remembered:
-            inputs = input_stamps(options.site_dir)  # before anything is read: an edit during the build is new
-            manifest = load_manifest(options.site_dir)
-            if manifest is not None and manifest.options == self.options_key():
-                if output_unchanged(options.output, manifest.outputs):
-                    if manifest.inputs == inputs:
-                        return self.up_to_date(manifest, started)
-                    outputs = manifest.outputs
-                else:
-                    outputs = output_stamps(options.output)  # someone changed it: find out what is there
-            else:
-                manifest = None
-        known = self.known_content(changed) if changed else None
-        self.listing = None  # until this load succeeds: a failed one may have seen files come and go
-        loaded = self.load(report, *(known or (inputs, None)))
-        # kept: freeing a big model object by object took half a second after each build
-        self.loaded, self.listing = loaded, loaded.files
-        load_diagnostics = tuple(report.diagnostics)
-        specs = plan_pages(loaded.site)
-        linkable = linkable_paths(options.site_dir, loaded, (s.site_path for s in specs))
-        check_links(loaded, linkable, report, strict=False)
-        digests = self.page_digests(loaded, specs)
-        output_key = str(options.output.resolve())
-        previous = self.cache.pages.get(output_key, {})
-        # what this Builder wrote last (the preview): no need to stat each file; unless the folder is gone
-        written = self.written_files if options.output.is_dir() else None
-
-        def kept(rel_path: str) -> bool:
-            """Whether the output still holds the file the last build wrote for this page."""
-            if written is not None:
-                return rel_path in written
-            if manifest is not None and outputs is not None:  # as the last build left it: not edited by hand
-                return rel_path in outputs and outputs[rel_path] == manifest.outputs.get(rel_path)
-            return (options.output / rel_path).is_file()
-
-        stale = [
-            s for s in specs if previous.get(rel := Urls.rel_path(s.site_path)) != digests[s.site_path] or not kept(rel)
-        ]
-        destination = Destination.open(options.output)
-        try:
-            pages = self.render(loaded, stale, destination, report, progress)
-            files = self.output_files(loaded, specs, pages, report)  # raises SiteError at the end if a page failed
-            if remembered:
-                forget_manifest(options.site_dir)  # the output may change: the old manifest no longer describes it
-            existing = written if written is not None else files_of(outputs) if outputs is not None else None
-            summary = write_output(destination, files, existing)
-        finally:
-            destination.discard()  # a first build that failed (after success its folder is the output)
-        self.written_files = set(summary.files)
-        self.cache.set_pages(output_key, {Urls.rel_path(s.site_path): digests[s.site_path] for s in specs})
-        if options.use_cache:
-            save_cache(options.site_dir, self.cache)
-        if in_place:
-            self.settled = Settled(load_diagnostics, frozenset(linkable), len(specs), output_key)
-        if remembered:
-            outputs = restamp(outputs, options.output, summary.changed_paths)
-            warnings = tuple(report.diagnostics)
-            save_manifest(options.site_dir, Manifest(self.options_key(), inputs, outputs, len(specs), warnings))
-        rendered = tuple(s.site_path for s in stale)
-        return BuildResult(
-            len(specs), len(stale), time.perf_counter() - started, summary, report, rendered_paths=rendered
-        )
-
     def known_content(self, changed: frozenset[Path]) -> tuple[dict, ContentFiles] | None:
-        """The last build's listing of content/ and the stamps of its files, when every changed path under
-        content/ is a file that listing has: nothing was added or removed, so content/ need not be walked again
-        nor each file statted (the changed ones are). None when anything else happened."""
-        files = self.listing
+        """The last listing of content/ and the stamps of its files, when every changed path under content/ is
+        a file that listing has: nothing was added or removed, so content/ need not be walked again nor each
+        file statted (the changed ones are). None when anything else happened."""
+        files = self.state.listing
         if files is None:
             return None
         listed = {
@@ -229,25 +234,67 @@ class Builder:
         stamps = {rel: stats[rel][0] for rel in listed if rel in stats and rel not in touched}
         return stamps, files
 
+    def read_log(self) -> ReadLog:
+        """The recorded reads of the pages in this output folder (kept in the cache by folder)."""
+        return self.cache.reads.setdefault(str(self.options.output.resolve()), ReadLog())
+
+    def changed_refs(self, known: Known, loaded: LoadedSite, log: ReadLog) -> list[Ref] | None:
+        """The records whose groups must be digested again: those a patch replaced; in a long-lived pipeline,
+        those that are not the very objects of its last build; else (a one-shot build) all (None)."""
+        if known.patch is not None:
+            return known.patch.refs
+        if known.settled is not None:
+            return log.changed_refs(known.settled.loaded.site, loaded.site)
+        return None
+
+    def kept(self, known: Known) -> Callable[[str], bool]:
+        """Whether the output still holds the file the last build wrote for a page."""
+        if known.settled is not None:
+            return known.settled.written.__contains__  # what this pipeline wrote last: no need to stat each file
+        manifest, outputs = known.manifest, known.outputs
+        if manifest is not None and outputs is not None:  # as the last build left it: not edited by hand
+            return lambda rel_path: rel_path in outputs and outputs[rel_path] == manifest.outputs.get(rel_path)
+        output = self.options.output
+        return lambda rel_path: (output / rel_path).is_file()
+
+    def existing(self, known: Known) -> set[str] | None:
+        """The files the output holds now, when known without walking it."""
+        if known.settled is not None:
+            return set(known.settled.written)
+        return files_of(known.outputs) if known.outputs is not None else None
+
+    def remember(
+        self,
+        known: Known,
+        loaded: LoadedSite,
+        specs: list[PageSpec],
+        linkable: set[str],
+        load_diagnostics: tuple[Diagnostic, ...],
+        summary: WriteSummary,
+        report: Report,
+    ) -> None:
+        """After a successful write: the state, the cache and the manifest for the next run."""
+        options = self.options
+        if known.patch is not None:
+            known.patch.commit(self.cache, self.state.memo)
+        if options.use_cache:
+            save_cache(options.site_dir, self.cache)
+        self.state.settle(Settled(loaded, tuple(specs), frozenset(linkable), load_diagnostics, summary.files))
+        if known.inputs is not None:  # a one-shot build with a cache: the manifest of what it left
+            outputs = restamp(known.outputs, options.output, summary.changed_paths)
+            manifest = Manifest(self.options_key(), known.inputs, outputs, len(specs), tuple(report.diagnostics))
+            save_manifest(options.site_dir, manifest)
+
     def options_key(self) -> tuple:
         return options_key(self.options.drafts, self.options.base_url, self.options.output)
 
-    def up_to_date(self, manifest: Manifest, started: float) -> BuildResult:
+    def up_to_date(self, manifest: Manifest, started: float) -> RunResult:
         """The result of a build that changes nothing: no input changed since the last successful build and its
         output is still exactly as it left it (make's rule, by size and mtime). Its warnings are reported again."""
         files = frozenset(files_of(manifest.outputs))
         summary = WriteSummary(0, len(files), 0, (), files)
         report = Report(list(manifest.diagnostics))
-        return BuildResult(manifest.pages, 0, time.perf_counter() - started, summary, report, up_to_date=True)
-
-    def page_digests(self, loaded: LoadedSite, specs: list[PageSpec]) -> dict[str, str]:
-        env = create_environment(self.options.site_dir, loaded.site)
-        known = self.cache.templates  # what each template source uses and reads, parsed once (and kept on disk)
-        before = set(known)
-        templates = template_digests(env, {s.template for s in specs if s.template}, known)
-        self.cache.dirty |= set(known) != before
-        inputs = PageInputs(loaded.site, templates, self.memo.digests)
-        return {s.site_path: inputs.digest(s) for s in specs}
+        return RunResult(manifest.pages, 0, time.perf_counter() - started, summary, report, up_to_date=True)
 
     def render(
         self,
@@ -256,9 +303,11 @@ class Builder:
         destination: Destination,
         report: Report,
         progress: Progress | None,
+        bases: PageBases,
+        rendered: list[tuple[PageSpec, str, PageReads]],
     ) -> Iterator[tuple[str, Path | None]]:
-        """(site path, prepared file or None when its bytes are unchanged) of the given pages, as they are rendered
-        (in parallel when there are many); template errors go to `report`."""
+        """(rel path, prepared file or None when its bytes are unchanged) of the given pages, as they are rendered
+        (in parallel when there are many); what each read goes to `rendered`, template errors to `report`."""
         results = render_pages_iter(
             self.options.site_dir, loaded.site, specs, destination, self.options.workers, self.compiled
         )
@@ -266,25 +315,28 @@ class Builder:
             if isinstance(result, Diagnostic):
                 report.diagnostics.append(result)
             else:
-                yield spec.site_path, result
+                prepared, reads = result
+                rendered.append((spec, bases(spec, reads.templates), reads))
+                yield spec.rel_path, prepared
             if progress:
                 progress(done, len(specs))
+
+    def rendered_files(self, pages: Iterator[tuple[str, Path | None]], report: Report) -> Iterator[OutputFile]:
+        """The prepared pages of a run that changes pages only; SiteError at the end when a page failed."""
+        for rel_path, prepared in pages:
+            if prepared is not None:
+                yield OutputFile(rel_path, prepared=prepared)
+        if report.has_errors:
+            raise SiteError(report)
 
     def output_files(
         self, loaded: LoadedSite, specs: list[PageSpec], pages: Iterator[tuple[str, Path | None]], report: Report
     ) -> Iterator[OutputFile]:
         """Every file of the output: rendered pages as they come, then kept pages, static files and assets.
         Raises SiteError at the end when a page failed, so write_output discards what was prepared."""
-        kept = {s.site_path for s in specs}
-        for site_path, prepared in pages:
-            if prepared is not None:
-                kept.discard(site_path)
-                yield OutputFile(Urls.rel_path(site_path), prepared=prepared)
-        if report.has_errors:
-            raise SiteError(report)
+        yield from self.rendered_files(pages, report)
         for spec in specs:
-            if spec.site_path in kept:
-                yield OutputFile(Urls.rel_path(spec.site_path))  # unchanged since the last build
+            yield OutputFile(spec.rel_path)  # unchanged since the last build, unless rendered above (first wins)
         for source, rel_path in [*static_files(self.options.site_dir), *content_assets(loaded)]:
             yield OutputFile(rel_path, source=source)
 
@@ -309,16 +361,16 @@ def collector_paused(collect_after: bool = False) -> Iterator[None]:
             gc.enable()
 
 
-def build_site(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+def build_site(options: RunOptions, progress: Progress | None = None) -> RunResult:
     """One build (what `ssg build` runs)."""
-    return Builder(options).build(progress)
+    return Pipeline(options).run(progress)
 
 
-def check_site(options: BuildOptions) -> Report:
+def check_site(options: RunOptions) -> Report:
     """`ssg check`: everything a build validates, and internal links as errors, without writing anything."""
     report = Report()
     with collector_paused():
-        loaded = Builder(options).load(report)
+        loaded = Pipeline(options).load(report)
     existing = linkable_paths(options.site_dir, loaded, (spec.site_path for spec in plan_pages(loaded.site)))
     check_links(loaded, existing, report, strict=True)
     if report.has_errors:

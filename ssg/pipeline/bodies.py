@@ -7,21 +7,18 @@ import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markdown_it import MarkdownIt
 
 from ssg.config import SiteConfig
 from ssg.markdown import BodyContext, RenderedBody, render_body
 from ssg.markdown.context import ClaimInfo
-from ssg.model.link import same_records
 from ssg.model.types import Actor, Article, Page, evolve
 from ssg.pipeline.reuse.cache import ContentCache, digest
+from ssg.pipeline.reuse.memo import BodyPlan, LoadMemo, same_records
 from ssg.source import split_source
 from ssg.urls import Urls
-
-if TYPE_CHECKING:
-    from ssg.pipeline.load import LoadMemo
 
 BodyRenderer = Callable[[list[tuple["BodySource", BodyContext]]], list[tuple[RenderedBody, bool]]]
 
@@ -45,18 +42,18 @@ def contexts_and_keys(
         known = memo.bodies.get(item.key)
         if (
             known is not None
-            and same_records(known[0], inputs)
-            and known[1].profiled_digest == profiled_key
-            and known[3] == file_keys[item.key]  # the same record may stand for a new text (build/body_edit.py)
+            and same_records(known.inputs, inputs)
+            and known.context.profiled_digest == profiled_key
+            and known.file_key == file_keys[item.key]  # the same record may stand for a new text (a body edit)
         ):
-            _, context, key, _ = known
+            context, key = known.context, known.body_key
         else:
             if isinstance(item, Article):
                 context = body_context(item, actors, profiled, config, urls)
             else:
                 context = page_context(item, actors, urls)
             key = body_key(file_keys[item.key], context, config.raw_html)
-            memo.bodies[item.key] = (inputs, context, key, file_keys[item.key])
+            memo.bodies[item.key] = BodyPlan(inputs, context, key, file_keys[item.key])
         contexts.append(context)
         keys.append(key)
     return contexts, keys

@@ -9,7 +9,7 @@ from __future__ import annotations
 import posixpath
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,43 +19,17 @@ from ssg.config import SiteConfig
 from ssg.errors import Diagnostic, Report
 from ssg.markdown import RenderedBody, create_markdown, render_plain
 from ssg.model.content import parse_article, parse_page, parse_profile
-from ssg.model.link import check_paths, link_site, merge_actors, same_records
+from ssg.model.link import check_paths
 from ssg.model.types import Actor, Article, Profile, Site, evolve, fingerprint
 from ssg.pipeline.bodies import BodyFile, BodyRenderer, BodySource, contexts_and_keys, render_all, render_cached
 from ssg.pipeline.reuse.cache import ContentCache, digest
+from ssg.pipeline.reuse.memo import ActorWithBio, ArticleWithBody, LoadMemo, link_site, merge_actors
 from ssg.source import ContentFiles, SourceDoc, discover_content, parse_source, read_text
 from ssg.urls import Urls
 
 ParseResult = tuple[Any, tuple[Diagnostic, ...]]
 ParseMany = Callable[[list[tuple[Path, str, str]]], list["ReadResult"]]  # jobs: (path, rel_path, salt)
 ArticleParser = Callable[[list[tuple[Path, str, str]], SiteConfig, Urls, set[str], dict], list["ReadResult"]]
-
-
-class Forgetful(dict):
-    """A memo table that keeps nothing: for a build that has no next build in the same process."""
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        pass
-
-
-@dataclass
-class LoadMemo:
-    """What a long-lived Builder (`ssg serve`) remembers between builds, by record identity: a cached record that
-    is the very same object as last time gives the very same results, so only what an edit touched is merged,
-    keyed and put into the model again. A one-shot `ssg build` starts with an empty one."""
-
-    actors: dict = field(default_factory=dict)  # actor id -> (inputs, merged actor, diagnostics)
-    bodies: dict = field(default_factory=dict)  # source key -> (inputs, context, body key, file key)
-    articles: dict = field(default_factory=dict)  # article key -> (inputs, rendered article, diagnostics)
-    bios: dict = field(default_factory=dict)  # actor id -> (merged actor, the actor with its biography)
-    linked: dict = field(default_factory=dict)  # article key -> (rendered article, linked article)
-    linked_actors: dict = field(default_factory=dict)  # actor id -> (inputs, linked actor)
-    digests: dict = field(default_factory=dict)  # article page path -> (inputs, page digest, actor ids)
-
-    @classmethod
-    def forgetful(cls) -> LoadMemo:
-        """A memo for one-shot builds: nothing is kept (it would only hold memory until the process exits)."""
-        return cls(**{name: Forgetful() for name in cls.__dataclass_fields__})
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +76,7 @@ def load_site(
     articles = reader.read_all(files.articles, article_parser(config, urls, profile_ids), not drafts, many)
     pages = reader.read_all(files.pages, lambda doc, r: parse_page(doc, urls, r), skip_drafts=not drafts)
     check_paths(articles, pages, report)
-    actors = merge_actors(profiles, articles, urls, report, memo.actors)
+    actors = merge_actors(profiles, articles, urls, report, memo)
     md = create_markdown(config.raw_html)
     items = [*articles, *pages]
     contexts, keys = contexts_and_keys(items, actors, frozenset(profiles), reader.keys, config, urls, memo)
@@ -122,7 +96,7 @@ def load_site(
     actors = {i: with_bio(a, md, cache, memo) for i, a in actors.items()}
     if report.has_errors:
         return None
-    site = link_site(config, urls, rendered_articles, actors, rendered_pages, memo.linked, memo.linked_actors)
+    site = link_site(config, urls, rendered_articles, actors, rendered_pages, memo)
     return LoadedSite(site, files, tuple(links), frozenset(profile_ids))
 
 
@@ -251,12 +225,12 @@ def with_body(
 ) -> Article:
     """The article with its rendered body, reviews and summary; `key` digests the file and body it came from."""
     known = memo.articles.get(article.key)
-    if known is not None and same_records(known[0], (article, body)):
-        report.extend(known[2])
-        return known[1]
+    if known is not None and known.article is article and known.body is body:
+        report.extend(known.diagnostics)
+        return known.rendered
     own = Report()
     rendered = article_with_body(article, body, key, own, cache)
-    memo.articles[article.key] = ((article, body), rendered, tuple(own.diagnostics))
+    memo.articles[article.key] = ArticleWithBody(article, body, rendered, tuple(own.diagnostics))
     report.extend(own.diagnostics)
     return rendered
 
@@ -289,8 +263,8 @@ def article_with_body(article: Article, body: RenderedBody, key: str, report: Re
 def with_bio(actor: Actor, md: MarkdownIt, cache: ContentCache, memo: LoadMemo) -> Actor:
     """The actor with its biography as HTML (cached by its text) and the fingerprint of the merged record."""
     known = memo.bios.get(actor.id)
-    if known is not None and known[0] is actor:
-        return known[1]
+    if known is not None and known.merged is actor:
+        return known.result
     bio_html = ""
     if actor.bio.strip():
         key = digest("bio", actor.bio, md.options.get("html"))
@@ -302,7 +276,7 @@ def with_bio(actor: Actor, md: MarkdownIt, cache: ContentCache, memo: LoadMemo) 
     card = evolve(merged, bio="", bio_html="", roles=())
     # interned: an equal fingerprint is the same object, so the identity memos of page digests still hold
     result = evolve(merged, fingerprint=sys.intern(fingerprint(merged)), card_fingerprint=sys.intern(fingerprint(card)))
-    memo.bios[actor.id] = (actor, result)
+    memo.bios[actor.id] = ActorWithBio(actor, result)
     return result
 
 

@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +27,10 @@ from ssg.model.types import Site
 from ssg.output import Destination
 from ssg.pipeline.bodies import BodySource, render_all, render_source
 from ssg.pipeline.load import ReadResult, article_parser, read_and_parse
-from ssg.pipeline.templates import template_diagnostic
-from ssg.render import STREAMED_KINDS, PageSpec, create_environment, render_page, render_page_parts
+from ssg.pipeline.templates import raised_in_template, template_diagnostic
+from ssg.render import PageReads, PageSpec, create_environment, render_recorded
 from ssg.render.environment import forget_memoized
-from ssg.render.inputs import GLOBAL_KINDS
+from ssg.render.recording import ReadDigests
 from ssg.urls import Urls
 
 MIN_PARALLEL = 150  # below this many items a pool costs more than it saves
@@ -51,20 +52,28 @@ def _init_pages(site_dir: Path, site: Site, destination: Destination, compiled: 
     _WORKER["site"] = site
     _WORKER["site_dir"] = site_dir
     _WORKER["destination"] = destination
+    _WORKER["digests"] = ReadDigests()
 
 
-def render_one(spec: PageSpec) -> Path | Diagnostic | None:
-    """One page rendered and its file prepared in the output (None: the output already has these bytes); a
-    template's failure comes back as a diagnostic (the user's template, not our bug)."""
+Rendered = tuple[Path | None, PageReads] | Diagnostic
+
+
+def render_one(spec: PageSpec) -> Rendered:
+    """One page rendered, its file prepared in the output (None: the output already has these bytes) and what
+    it read; a failure in a template comes back as a diagnostic at its line (the user's template). A failure in
+    ssg's own code is raised: a bug is a traceback, never a diagnostic."""
     env, site, destination = _WORKER["env"], _WORKER["site"], _WORKER["destination"]
-    rel_path = Urls.rel_path(spec.site_path)
+    rel_path = spec.rel_path
+    if spec.kind.streamed:
+        write = partial(destination.prepare_parts, rel_path)
+    else:
+        write = lambda parts: destination.prepare(rel_path, "".join(parts).encode("utf-8"))  # noqa: E731
     try:
-        if spec.kind in STREAMED_KINDS:
-            return destination.prepare_parts(rel_path, render_page_parts(env, site, spec))
-        data = render_page(env, site, spec)
+        return render_recorded(env, site, spec, _WORKER["digests"], write)
     except Exception as exc:
+        if not raised_in_template(exc):
+            raise
         return template_diagnostic(exc, _WORKER["site_dir"])
-    return destination.prepare(rel_path, data)
 
 
 def render_pages_iter(
@@ -74,13 +83,13 @@ def render_pages_iter(
     destination: Destination,
     jobs: int,
     compiled: BytecodeCache | None = None,
-) -> Iterator[Path | Diagnostic | None]:
-    """Each spec's prepared file (or None, or a diagnostic), in spec order. The workers write the files
+) -> Iterator[Rendered]:
+    """Each spec's prepared file (or None) and reads, or a diagnostic, in spec order. The workers write the files
     themselves: sending 450 MB of pages back through pipes for one process to write was the slowest part.
 
     Pages that list the whole site (the claims index alone takes seconds at 10,000 articles) go to the workers
     first, one by one, so none of them finishes long after the rest; two of them are worth forking for."""
-    whole_site = [i for i, spec in enumerate(specs) if spec.kind in GLOBAL_KINDS]
+    whole_site = [i for i, spec in enumerate(specs) if spec.kind.whole_site]
     few = len(specs) < MIN_PARALLEL and len(whole_site) < 2
     if jobs <= 1 or few or not can_fork():
         _init_pages(site_dir, site, destination, compiled)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import traceback
 from pathlib import Path
 
-from jinja2 import TemplateNotFound, TemplateSyntaxError
+from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
 from ssg.errors import Diagnostic, Severity
 
@@ -17,7 +18,7 @@ def template_diagnostic(exc: Exception, site_dir: Path) -> Diagnostic:
         filename, line = exc.filename, exc.lineno or 0
     else:
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            if frame.filename.endswith((".html", ".xml", ".txt")):
+            if frame.filename.endswith(TEMPLATE_SUFFIXES):
                 filename, line = frame.filename, frame.lineno or 0
                 break
     if isinstance(exc, TemplateNotFound):
@@ -25,6 +26,23 @@ def template_diagnostic(exc: Exception, site_dir: Path) -> Diagnostic:
     else:
         message = f"template error: {getattr(exc, 'message', None) or exc}"
     return Diagnostic(display_path(filename, site_dir), line, 0, Severity.ERROR, message)
+
+
+TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
+
+
+def raised_in_template(exc: BaseException) -> bool:
+    """Whether an exception is the template's doing: a Jinja error, or raised with a template's code as the
+    innermost frame that is not Jinja's own (`{{ 1 / 0 }}`, `site.actors['nobody']`). One raised inside ssg's
+    code is a bug in ssg."""
+    if isinstance(exc, TemplateError):
+        return True
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith(TEMPLATE_SUFFIXES) or frame.filename == "<template>":
+            return True
+        if f"{os.sep}jinja2{os.sep}" not in frame.filename:
+            return False
+    return False
 
 
 def display_path(filename: str | None, site_dir: Path) -> str:

@@ -1,46 +1,89 @@
 """The Site -> pages: the list of pages a site has (SPEC §6) and each page rendered from the model alone.
 
-A `PageSpec` names a page by kind and key; `render_page` turns it into bytes with the Jinja environment.
-Pages are independent of each other, so they can render in any order, in any process.
+A `PageSpec` names a page by kind and key; `render_page` turns it into bytes with the Jinja environment, and
+`render_recorded` also says what it read (render/recording.py), so a page is rendered again only when that
+changed. Pages are independent of each other, so they can render in any order, in any process.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from jinja2 import Environment
 
-from ssg.model.types import Article, Site
-from ssg.render.data import data_file_parts, render_data_file
+from ssg.model.types import Site
+from ssg.render.data import data_file_parts
 from ssg.render.environment import create_environment
+from ssg.render.recording import PageReads, ReadDigests, page_reads, recording, track
+from ssg.urls import Urls
 
 __all__ = [
-    "STREAMED_KINDS",
+    "PageKind",
+    "PageReads",
     "PageSpec",
-    "body_pages",
     "create_environment",
     "plan_pages",
     "render_page",
-    "render_page_parts",
+    "render_recorded",
 ]
 
+
+class PageKind(StrEnum):
+    """What a page is (SPEC §6). A str: templates compare `kind == "article"` and print it in class names."""
+
+    HOME = "home"
+    ARTICLE = "article"
+    ACTOR = "actor"
+    ACTORS = "actors"
+    CLAIMS = "claims"
+    TAGS = "tags"
+    TAG = "tag"
+    PAGE = "page"
+    NOT_FOUND = "404"
+    FEED = "feed"
+    ACTOR_FEED = "actor_feed"
+    TAG_FEED = "tag_feed"
+    SITEMAP = "sitemap"
+    ROBOTS = "robots"
+    DATA = "data"  # open data, written by Python (render/data.py), not by a template
+
+    @property
+    def template(self) -> str | None:
+        return TEMPLATES.get(self)
+
+    @property
+    def is_feed(self) -> bool:
+        return self in (PageKind.FEED, PageKind.ACTOR_FEED, PageKind.TAG_FEED)
+
+    @property
+    def whole_site(self) -> bool:
+        """Pages that list the whole site: the slowest to render, sent to the workers first."""
+        return self in (PageKind.ACTORS, PageKind.CLAIMS, PageKind.TAGS, PageKind.SITEMAP, PageKind.DATA)
+
+    @property
+    def streamed(self) -> bool:
+        """Long enough (37 and 25 MB at 10,000 articles) to be written as they render, never whole in memory."""
+        return self in (PageKind.CLAIMS, PageKind.DATA)
+
+
 TEMPLATES = {
-    "home": "index.html",
-    "article": "article.html",
-    "actor": "actor.html",
-    "actors": "actors.html",
-    "claims": "claims.html",
-    "tags": "tags.html",
-    "tag": "tag.html",
-    "page": "page.html",
-    "404": "404.html",
-    "feed": "feed.xml",
-    "actor_feed": "feed.xml",
-    "tag_feed": "feed.xml",
-    "sitemap": "sitemap.xml",
-    "robots": "robots.txt",
+    PageKind.HOME: "index.html",
+    PageKind.ARTICLE: "article.html",
+    PageKind.ACTOR: "actor.html",
+    PageKind.ACTORS: "actors.html",
+    PageKind.CLAIMS: "claims.html",
+    PageKind.TAGS: "tags.html",
+    PageKind.TAG: "tag.html",
+    PageKind.PAGE: "page.html",
+    PageKind.NOT_FOUND: "404.html",
+    PageKind.FEED: "feed.xml",
+    PageKind.ACTOR_FEED: "feed.xml",
+    PageKind.TAG_FEED: "feed.xml",
+    PageKind.SITEMAP: "sitemap.xml",
+    PageKind.ROBOTS: "robots.txt",
 }
 
 
@@ -48,14 +91,19 @@ TEMPLATES = {
 class PageSpec:
     """One output file: what kind of page it is, of which item (article key, actor id, tag, page number)."""
 
-    kind: str
+    kind: PageKind
     site_path: str
     key: str = ""
     number: int = 0
 
     @property
     def template(self) -> str | None:
-        return TEMPLATES.get(self.kind)
+        return self.kind.template
+
+    @property
+    def rel_path(self) -> str:
+        """Where the page's file is in the output."""
+        return Urls.rel_path(self.site_path)
 
 
 def plan_pages(site: Site) -> list[PageSpec]:
@@ -63,24 +111,24 @@ def plan_pages(site: Site) -> list[PageSpec]:
     urls = site.urls
     per_page = site.config.articles_per_page
     home_pages = max(1, -(-len(site.articles) // per_page))
-    specs = [PageSpec("home", urls.home_path(n), number=n) for n in range(1, home_pages + 1)]
-    specs += [PageSpec("article", a.path, key=a.key) for a in site.articles]
-    specs += [PageSpec("actors", "/actors/")]
+    specs = [PageSpec(PageKind.HOME, urls.home_path(n), number=n) for n in range(1, home_pages + 1)]
+    specs += [PageSpec(PageKind.ARTICLE, a.path, key=a.key) for a in site.articles]
+    specs += [PageSpec(PageKind.ACTORS, "/actors/")]
     for actor in site.actors.values():
-        specs.append(PageSpec("actor", actor.path, key=actor.id))
-        specs.append(PageSpec("actor_feed", actor.path + "feed.xml", key=actor.id))
-    specs += [PageSpec("claims", "/claims/"), PageSpec("tags", "/tags/")]
+        specs.append(PageSpec(PageKind.ACTOR, actor.path, key=actor.id))
+        specs.append(PageSpec(PageKind.ACTOR_FEED, actor.path + "feed.xml", key=actor.id))
+    specs += [PageSpec(PageKind.CLAIMS, "/claims/"), PageSpec(PageKind.TAGS, "/tags/")]
     for tag in site.tags.values():
-        specs.append(PageSpec("tag", tag.path, key=tag.id))
-        specs.append(PageSpec("tag_feed", tag.path + "feed.xml", key=tag.id))
-    specs += [PageSpec("page", p.path, key=p.key) for p in site.pages]
+        specs.append(PageSpec(PageKind.TAG, tag.path, key=tag.id))
+        specs.append(PageSpec(PageKind.TAG_FEED, tag.path + "feed.xml", key=tag.id))
+    specs += [PageSpec(PageKind.PAGE, p.path, key=p.key) for p in site.pages]
     specs += [
-        PageSpec("404", "/404.html"),
-        PageSpec("feed", "/feed.xml"),
-        PageSpec("sitemap", "/sitemap.xml"),
-        PageSpec("robots", "/robots.txt"),
+        PageSpec(PageKind.NOT_FOUND, "/404.html"),
+        PageSpec(PageKind.FEED, "/feed.xml"),
+        PageSpec(PageKind.SITEMAP, "/sitemap.xml"),
+        PageSpec(PageKind.ROBOTS, "/robots.txt"),
     ]
-    specs += [PageSpec("data", f"/data/{name}", key=name) for name in DATA_FILES]
+    specs += [PageSpec(PageKind.DATA, f"/data/{name}", key=name) for name in DATA_FILES]
     return specs
 
 
@@ -94,47 +142,46 @@ DATA_FILES = (
 )
 
 
-def page_context(site: Site, spec: PageSpec) -> dict[str, Any]:
-    """The variables of one page's template: the site, this page, and the item it is about."""
-    context: dict[str, Any] = {"page_path": spec.site_path, "kind": spec.kind}
-    if spec.kind == "home":
+Note = Callable[[Any, str], None]  # (record, field): a read the page's context made for its template
+
+
+def page_context(site: Site, spec: PageSpec, note: Note) -> dict[str, Any]:
+    """The variables of one page's template: the site, this page, and the item it is about. What it takes from
+    the model besides looking records up by key is noted, as the template's own reads are."""
+    kind = spec.kind
+    context: dict[str, Any] = {"page_path": spec.site_path, "kind": kind}
+    if kind == PageKind.HOME:
+        note(site, "articles")
         per_page = site.config.articles_per_page
         count = max(1, -(-len(site.articles) // per_page))
         start = (spec.number - 1) * per_page
         context["articles"] = site.articles[start : start + per_page]
-        context["pagination"] = Pagination(spec.number, count, site)
-    elif spec.kind == "article":
+        context["pagination"] = Pagination.of(site, spec.number, count)
+    elif kind == PageKind.ARTICLE:
         context["article"] = site.article(spec.key)
-    elif spec.kind in ("actor", "actor_feed"):
+    elif kind in (PageKind.ACTOR, PageKind.ACTOR_FEED):
         context["actor"] = site.actors[spec.key]
-    elif spec.kind in ("tag", "tag_feed"):
+    elif kind in (PageKind.TAG, PageKind.TAG_FEED):
         context["tag"] = site.tags[spec.key]
-    elif spec.kind == "page":
+    elif kind == PageKind.PAGE:
         context["page"] = next(p for p in site.pages if p.key == spec.key)
-    if spec.kind.endswith("feed"):
-        context["feed"] = feed_articles(site, spec)
+    if kind.is_feed:
+        context["feed"] = feed_articles(site, spec, note)
     return context
 
 
-def body_pages(site: Site, article: Article) -> list[PageSpec]:
-    """The pages that show an article's body, as plan_pages names them: its own page and the feeds that carry
-    it (render/inputs.py: no other page's digest reads the body)."""
-    specs = [PageSpec("feed", "/feed.xml")]
-    specs += [
-        PageSpec("actor_feed", site.actors[i].path + "feed.xml", key=i) for i in article.actor_ids if i in site.actors
-    ]
-    specs += [PageSpec("tag_feed", site.tags[t].path + "feed.xml", key=t) for t in article.tags if t in site.tags]
-    carried = [s for s in specs if any(a.key == article.key for a in feed_articles(site, s))]
-    return [PageSpec("article", article.path, key=article.key), *carried]
-
-
-def feed_articles(site: Site, spec: PageSpec) -> tuple:
+def feed_articles(site: Site, spec: PageSpec, note: Note) -> tuple:
     """The articles of a feed, newest first, at most `feed_size` (SPEC §6 feeds)."""
-    if spec.kind == "actor_feed":
-        keys = site.actors[spec.key].article_keys
-    elif spec.kind == "tag_feed":
-        keys = site.tags[spec.key].article_keys
+    if spec.kind == PageKind.ACTOR_FEED:
+        actor = site.actors[spec.key]
+        note(actor, "article_keys")
+        keys = actor.article_keys
+    elif spec.kind == PageKind.TAG_FEED:
+        tag = site.tags[spec.key]
+        note(tag, "article_keys")
+        keys = tag.article_keys
     else:
+        note(site, "articles")
         keys = tuple(a.key for a in site.articles)
     return tuple(site.article(k) for k in keys[: site.config.feed_size])
 
@@ -143,30 +190,36 @@ def feed_articles(site: Site, spec: PageSpec) -> tuple:
 class Pagination:
     number: int
     count: int
-    site: Site
+    previous_path: str | None
+    next_path: str | None
 
-    @property
-    def previous_path(self) -> str | None:
-        return self.site.urls.home_path(self.number - 1) if self.number > 1 else None
-
-    @property
-    def next_path(self) -> str | None:
-        return self.site.urls.home_path(self.number + 1) if self.number < self.count else None
-
-
-STREAMED_KINDS = ("claims", "data")  # long enough (37 and 25 MB at 10,000 articles) to be written as they render
-
-
-def render_page_parts(env: Environment, site: Site, spec: PageSpec) -> Iterator[str]:
-    """One page in parts, as the template yields it: for pages too long to hold whole (STREAMED_KINDS)."""
-    if spec.kind == "data":
-        return data_file_parts(site, spec.key)
-    return env.get_template(spec.template or "").generate(page_context(site, spec))
+    @classmethod
+    def of(cls, site: Site, number: int, count: int) -> Pagination:
+        previous_path = site.urls.home_path(number - 1) if number > 1 else None
+        return cls(number, count, previous_path, site.urls.home_path(number + 1) if number < count else None)
 
 
 def render_page(env: Environment, site: Site, spec: PageSpec) -> bytes:
     """One page's bytes, from the model alone."""
-    if spec.kind == "data":
-        return render_data_file(site, spec.key)
-    template = env.get_template(spec.template or "")
-    return template.render(page_context(site, spec)).encode("utf-8")
+    return "".join(render_page_parts(env, site, spec, ignore)).encode("utf-8")
+
+
+def ignore(record: Any, name: str) -> None:
+    pass
+
+
+def render_page_parts(env: Environment, site: Site, spec: PageSpec, note: Note) -> Iterator[str]:
+    """One page in parts, as the template yields it (streamed kinds are never whole in memory)."""
+    if spec.kind == PageKind.DATA:
+        recorder = getattr(env, "recorder", None)
+        return data_file_parts(track(site, recorder) if recorder is not None else site, spec.key)
+    return env.get_template(spec.template or "").generate(page_context(site, spec, note))
+
+
+def render_recorded(
+    env: Environment, site: Site, spec: PageSpec, digests: ReadDigests, write: Callable[[Iterator[str]], Any]
+) -> tuple[Any, PageReads]:
+    """Render one page through `write` (which takes its parts), recording what it read."""
+    with recording(env) as recorder:
+        result = write(render_page_parts(env, site, spec, recorder.note))
+    return result, page_reads(recorder, digests)

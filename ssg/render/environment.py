@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Iterator
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from markupsafe import Markup
 from ssg.model.types import Date, Site, day_of
 from ssg.render.dates import newest, rfc3339, sitemap_entries
 from ssg.render.jsonld import build_jsonld
+from ssg.render.recording import Captured, RecordingEnvironment, recorded
 from ssg.render.social import social_meta
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
@@ -52,8 +52,9 @@ class CompiledTemplates(BytecodeCache):
 
 
 def create_environment(site_dir: Path, site: Site, compiled: BytecodeCache | None = None) -> Environment:
-    """One environment per build (and per worker): its globals read this build's Site."""
-    env = Environment(
+    """One environment per build (and per worker): its globals read this build's Site, and it records what each
+    page reads (render/recording.py)."""
+    env = RecordingEnvironment(
         bytecode_cache=compiled,
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(site_dir)]),
         autoescape=select_autoescape(("html", "xml"), default_for_string=True),
@@ -71,11 +72,12 @@ def create_environment(site_dir: Path, site: Site, compiled: BytecodeCache | Non
         get_actor=site.actors.__getitem__,
         get_article=site.article,
         get_verdict=site.verdict,
-        # SPEC §6 structured data, feeds and sitemap: computed in Python, printed by the templates
-        jsonld=partial(build_jsonld, site),
-        social_meta=partial(social_meta, site),
-        sitemap_entries=partial(sitemap_entries, site),
-        newest=newest,
+        # SPEC §6 structured data, feeds and sitemap: computed in Python (reading tracked records), printed by
+        # the templates
+        jsonld=recorded(env, build_jsonld, site),
+        social_meta=recorded(env, social_meta, site),
+        sitemap_entries=recorded(env, sitemap_entries, site),
+        newest=recorded(env, newest),
     )
     env.filters.update(date=format_date, isodate=iso_date, rfc3339=rfc3339, json=to_json, plural=plural)
     memoize_macros(env)
@@ -98,7 +100,7 @@ def memoize_macros(env: Environment) -> None:
     so replacing its macros with memoized ones serves every template that imports them."""
     for module, name, macro in shared_macros(env):
         if isinstance(macro, Macro):
-            setattr(module, name, MemoizedMacro(macro))
+            setattr(module, name, MemoizedMacro(macro, env))
 
 
 def forget_memoized(env: Environment) -> None:
@@ -120,17 +122,28 @@ def shared_macros(env: Environment) -> Iterator[tuple[Any, str, Any]]:
 
 
 class MemoizedMacro:
-    """A macro whose output is kept per arguments (records by identity: they are frozen for the build)."""
+    """A macro whose output is kept per arguments (records by identity: they are frozen for the build), with
+    what its first call read, which counts again for every page that uses the kept output."""
 
-    def __init__(self, macro: Macro):
+    def __init__(self, macro: Macro, env: Environment):
         self.macro = macro
-        self.results: dict[tuple, tuple[tuple, Markup]] = {}
+        self.env = env
+        self.results: dict[tuple, tuple[tuple, Markup, Captured]] = {}
 
     def __call__(self, *args: Any, **kwargs: Any) -> Markup:
         key = (tuple(id(a) if is_record(a) else a for a in args), tuple(sorted(kwargs.items())))
+        recorder = getattr(self.env, "recorder", None)
         found = self.results.get(key)
         if found is None:
-            found = self.results[key] = (args, self.macro(*args, **kwargs))  # args kept: ids stay unique
+            if recorder is not None:
+                recorder.begin()
+            try:
+                output = self.macro(*args, **kwargs)
+            finally:
+                captured = recorder.end() if recorder is not None else ()
+            found = self.results[key] = (args, output, captured)  # args kept: ids stay unique
+        elif recorder is not None:
+            recorder.replay(found[2])
         return found[1]
 
 

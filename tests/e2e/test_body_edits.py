@@ -1,5 +1,5 @@
-"""The preview's quick rebuild of article bodies (ssg/pipeline/body_edit.py): it takes an edit only when nothing but
-the body's HTML changed, and then leaves exactly what a clean build leaves, warnings included."""
+"""The preview's plan for article bodies (ssg/pipeline/patch.py): it patches the last Site only when nothing but
+the body's HTML changed, and the run then leaves exactly what a clean build leaves, warnings included."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from ssg.errors import SiteError, format_diagnostic
-from ssg.pipeline import Builder, BuildOptions
-from ssg.pipeline.body_edit import rebuild_bodies
+from ssg.pipeline import Pipeline, RunOptions
 
 from .test_incremental import assert_same, snapshot
 
@@ -65,15 +64,15 @@ def make_site(root: Path) -> Path:
 
 def clean(site: Path, output: Path) -> tuple[dict[str, bytes], list[str]]:
     shutil.rmtree(output, ignore_errors=True)
-    result = Builder(BuildOptions(site_dir=site, output_dir=output, drafts=True, jobs=1, use_cache=False)).build()
+    result = Pipeline(RunOptions(site_dir=site, output_dir=output, drafts=True, jobs=1, use_cache=False)).run()
     return snapshot(output), [format_diagnostic(d) for d in result.report.sorted()]
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> tuple[Path, Builder]:
+def served(tmp_path: Path) -> tuple[Path, Pipeline]:
     site = make_site(tmp_path)
-    builder = Builder(BuildOptions(site_dir=site, output_dir=tmp_path / "live", drafts=True, jobs=1, use_cache=False))
-    builder.build(in_place=True)
+    builder = Pipeline(RunOptions(site_dir=site, output_dir=tmp_path / "live", drafts=True, jobs=1, use_cache=False))
+    builder.run(in_place=True)
     return site, builder
 
 
@@ -91,31 +90,30 @@ EDITS = [
 
 @pytest.mark.parametrize(("did", "old", "new", "quick"), EDITS, ids=[e[0] for e in EDITS])
 def test_an_edit_is_taken_quickly_only_when_the_body_html_alone_changes(
-    served: tuple[Path, Builder], tmp_path: Path, did: str, old: str, new: str, quick: bool
+    served: tuple[Path, Pipeline], tmp_path: Path, did: str, old: str, new: str, quick: bool
 ) -> None:
     site, builder = served
     path = site / "content" / "articles" / "harbour-3.md"
     text = path.read_text()
     assert old in text
     path.write_text(text.replace(old, new, 1))
-    taken = rebuild_bodies(builder, frozenset([path]))
-    assert (taken is not None) == quick, did
-    result = builder.build(in_place=True, changed=frozenset([path]))  # the full build when it was not taken
+    patched = builder.plan(in_place=True, changed=frozenset([path])).patch is not None
+    assert patched == quick, did
+    result = builder.run(in_place=True, changed=frozenset([path]))  # patched, or loaded again in full
     expected, warnings = clean(site, tmp_path / "clean")
     assert_same(snapshot(tmp_path / "live"), expected, did)
     assert [format_diagnostic(d) for d in result.report.sorted()] == warnings
-    if taken is not None:  # rendered: at most the article, the site's feed, its three actors' feeds and its tag's
-        assert len(taken[2]) <= 6 < result.pages
-        assert [format_diagnostic(d) for d in taken[1].sorted()] == warnings
+    if patched:  # rendered: at most the article, the site's feed, its three actors' feeds and its tag's
+        assert len(result.rendered_paths) <= 6 < result.pages
 
 
-def test_moved_broken_links_are_reported_where_they_now_are(served: tuple[Path, Builder], tmp_path: Path) -> None:
+def test_moved_broken_links_are_reported_where_they_now_are(served: tuple[Path, Pipeline], tmp_path: Path) -> None:
     """The archive page does not exist: its broken-link warning must follow the link when lines move."""
     site, builder = served
     path = site / "content" / "articles" / "harbour-2.md"
     text = path.read_text().replace("See [the archive]", "\n\nA calm day.\n\nSee [the archive]", 1)
     path.write_text(text)
-    result = builder.build(in_place=True, changed=frozenset([path]))
+    result = builder.run(in_place=True, changed=frozenset([path]))
     _, warnings = clean(site, tmp_path / "clean")
     reported = [format_diagnostic(d) for d in result.report.sorted()]
     assert reported == warnings
@@ -123,7 +121,7 @@ def test_moved_broken_links_are_reported_where_they_now_are(served: tuple[Path, 
     assert any(f"harbour-2.md:{line}:" in w and "broken link" in w for w in reported), reported
 
 
-def test_a_sequence_of_quick_and_full_rebuilds_stays_exact(served: tuple[Path, Builder], tmp_path: Path) -> None:
+def test_a_sequence_of_quick_and_full_rebuilds_stays_exact(served: tuple[Path, Pipeline], tmp_path: Path) -> None:
     """Quick rebuilds leave the memos as a full build would: later full builds (a new title, a new article, a
     failed build and its fix) still give a clean build's output."""
     site, builder = served
@@ -140,7 +138,7 @@ def test_a_sequence_of_quick_and_full_rebuilds_stays_exact(served: tuple[Path, B
         path = articles / name
         path.write_text(path.read_text().replace(old, new, 1))
         try:
-            builder.build(in_place=True, changed=frozenset([path]))
+            builder.run(in_place=True, changed=frozenset([path]))
         except SiteError:
             assert "no-such-actor" in new  # the broken step; the served output stays as it was
             continue
@@ -148,7 +146,7 @@ def test_a_sequence_of_quick_and_full_rebuilds_stays_exact(served: tuple[Path, B
 
 
 def test_a_burst_with_one_front_matter_edit_runs_the_full_build_on_fresh_text(
-    served: tuple[Path, Builder], tmp_path: Path
+    served: tuple[Path, Pipeline], tmp_path: Path
 ) -> None:
     """One save changes a body only, the other the front matter (tags: no actor changes): the quick rebuild gives
     up, and the full build must render the first article's new body, not one remembered from before."""
@@ -157,7 +155,7 @@ def test_a_burst_with_one_front_matter_edit_runs_the_full_build_on_fresh_text(
     first, second = articles / "harbour-1.md", articles / "harbour-5.md"
     first.write_text(first.read_text().replace("Olaf Berg agreed.", "Olaf Berg agreed.\n\nThe new closing words."))
     second.write_text(second.read_text().replace("tags: [harbour]", "tags: [harbour, ferries]"))
-    builder.build(in_place=True, changed=frozenset([first, second]))
+    builder.run(in_place=True, changed=frozenset([first, second]))
     assert_same(snapshot(tmp_path / "live"), clean(site, tmp_path / "clean")[0], "a burst of two saves")
     assert "The new closing words." in (tmp_path / "live" / "articles" / "harbour-1" / "index.html").read_text()
 
@@ -169,45 +167,45 @@ FULL_TEXT_INDEX = """{% extends "base.html" %}{% block main %}{% for a in articl
 
 def test_a_theme_that_shows_bodies_on_its_home_page_gets_it_rendered_again(tmp_path: Path) -> None:
     """The default theme shows an article's body on its own page and in feeds only; a theme whose home page
-    shows whole articles must see that page rendered again after a body edit, quick rebuild or not."""
+    shows whole articles must see that page rendered again after a body edit: the home page read the body."""
     site = make_site(tmp_path)
     (site / "templates").mkdir()
     (site / "templates" / "index.html").write_text(FULL_TEXT_INDEX)
-    builder = Builder(BuildOptions(site_dir=site, output_dir=tmp_path / "live", drafts=True, jobs=1, use_cache=False))
-    builder.build(in_place=True)
+    builder = Pipeline(RunOptions(site_dir=site, output_dir=tmp_path / "live", drafts=True, jobs=1, use_cache=False))
+    builder.run(in_place=True)
     path = site / "content" / "articles" / "harbour-5.md"  # the newest: on the first home page
     path.write_text(path.read_text().replace("Olaf Berg agreed.", "Olaf Berg agreed.\n\nA closing line."))
-    assert rebuild_bodies(builder, frozenset([path])) is None
-    result = builder.build(in_place=True, changed=frozenset([path]))
+    assert builder.plan(in_place=True, changed=frozenset([path])).patch is not None  # the same road either way
+    result = builder.run(in_place=True, changed=frozenset([path]))
     assert "index.html" in result.written.changed_paths
     assert "A closing line." in (tmp_path / "live" / "index.html").read_text()
     assert_same(snapshot(tmp_path / "live"), clean(site, tmp_path / "clean")[0], "a body shown on the home page")
 
 
 def test_an_output_folder_deleted_while_serving_is_built_again_on_the_next_save(
-    served: tuple[Path, Builder], tmp_path: Path
+    served: tuple[Path, Pipeline], tmp_path: Path
 ) -> None:
     site, builder = served
     shutil.rmtree(tmp_path / "live")
     path = site / "content" / "articles" / "harbour-3.md"
     path.write_text(path.read_text() + "\nOne more line.\n")
-    result = builder.build(in_place=True, changed=frozenset([path]))
+    result = builder.run(in_place=True, changed=frozenset([path]))
     assert result.rendered == result.pages
     assert_same(snapshot(tmp_path / "live"), clean(site, tmp_path / "clean")[0], "a deleted output folder")
 
 
 def test_the_feed_of_an_actor_in_no_article_follows_the_newest_article(
-    served: tuple[Path, Builder], tmp_path: Path
+    served: tuple[Path, Pipeline], tmp_path: Path
 ) -> None:
     """An empty feed is dated by the site's newest article: a newer article must render it again."""
     site, builder = served
     profile = site / "content" / "actors" / "nils-dahl.md"
     profile.parent.mkdir()
     profile.write_text("---\nname: Nils Dahl\n---\nA harbour pilot, retired.\n")
-    builder.build(in_place=True, changed=frozenset([profile]))
+    builder.run(in_place=True, changed=frozenset([profile]))
     newer = site / "content" / "articles" / "harbour-9.md"
     text = (site / "content" / "articles" / "harbour-5.md").read_text()
     newer.write_text(text.replace("date: 2030-01-05", "date: 2030-02-09").replace("Harbour 5", "Harbour 9"))
-    result = builder.build(in_place=True, changed=frozenset([newer]))
+    result = builder.run(in_place=True, changed=frozenset([newer]))
     assert "actors/nils-dahl/feed.xml" in result.written.changed_paths
     assert_same(snapshot(tmp_path / "live"), clean(site, tmp_path / "clean")[0], "a newer article")

@@ -1,7 +1,7 @@
 """Incremental, cached and parallel builds give exactly what a clean one-process build gives (SPEC §6-§8).
 
 A seeded sequence of edits (bodies, titles, names, profiles, templates, site.toml, deletions, renames, new
-files) is applied to a site; after each edit the long-lived Builder (as `ssg serve` uses it, output updated
+files) is applied to a site; after each edit the long-lived Pipeline (as `ssg serve` uses it, output updated
 in place) must produce byte-identical output to a fresh cold build of the same files.
 """
 
@@ -17,7 +17,7 @@ import pytest
 
 import ssg.pipeline.parallel as parallel_module
 from ssg.errors import Report
-from ssg.pipeline import Builder, BuildOptions
+from ssg.pipeline import Pipeline, RunOptions
 from ssg.pipeline.reuse.cache import cache_file
 from tests.conftest import copy_example_site
 
@@ -28,7 +28,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def clean_build(site: Path, output: Path, jobs: int = 1) -> dict[str, bytes]:
     shutil.rmtree(output, ignore_errors=True)
-    Builder(BuildOptions(site_dir=site, output_dir=output, drafts=True, jobs=jobs, use_cache=False)).build()
+    Pipeline(RunOptions(site_dir=site, output_dir=output, drafts=True, jobs=jobs, use_cache=False)).run()
     return snapshot(output)
 
 
@@ -165,13 +165,13 @@ def test_any_sequence_of_edits_builds_what_a_clean_build_builds(
     shutil.copytree(corpus_100, site)
     rng = random.Random(seed)
     live = tmp_path / "live"
-    builder = Builder(BuildOptions(site_dir=site, output_dir=live, drafts=True, jobs=1, use_cache=False))
-    builder.build(in_place=True)
+    builder = Pipeline(RunOptions(site_dir=site, output_dir=live, drafts=True, jobs=1, use_cache=False))
+    builder.run(in_place=True)
     for step in range(12):
         before = stamps(site)
         did = rng.choice(EDITS)(site, rng)
         changed = changed_paths(before, stamps(site)) if watched else None
-        result = builder.build(in_place=True, changed=changed)
+        result = builder.run(in_place=True, changed=changed)
         assert_same(snapshot(live), clean_build(site, tmp_path / "clean"), f"step {step}: {did}")
         assert result.rendered < result.pages or did.startswith(
             ("templates/", "site.toml", "page ")
@@ -181,11 +181,11 @@ def test_any_sequence_of_edits_builds_what_a_clean_build_builds(
 def test_one_article_edit_renders_only_what_shows_it(corpus_100: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(corpus_100, site)
-    builder = Builder(BuildOptions(site_dir=site, output_dir=tmp_path / "out", jobs=1, use_cache=False))
-    first = builder.build(in_place=True)
+    builder = Pipeline(RunOptions(site_dir=site, output_dir=tmp_path / "out", jobs=1, use_cache=False))
+    first = builder.run(in_place=True)
     path = articles(site)[0]
     path.write_text(path.read_text() + "\nOne more sentence.\n")
-    second = builder.build(in_place=True)
+    second = builder.run(in_place=True)
     article = next(a for a in builder.load(Report()).site.articles if a.key.endswith(path.name))
     # the article, its actors' pages and feeds, and pages that list every article; not the whole site
     assert second.rendered <= 1 + 2 * len(article.actor_ids) + 20, second.rendered
@@ -201,27 +201,27 @@ def test_cached_and_parallel_builds_equal_a_clean_single_process_build(corpus_10
     shutil.copytree(corpus_100, site)
     expected = clean_build(site, tmp_path / "clean", jobs=1)
     assert_same(clean_build(site, tmp_path / "parallel", jobs=2), expected, "a parallel build")
-    options = BuildOptions(site_dir=site, output_dir=tmp_path / "cached", jobs=2, drafts=True)
-    Builder(options).build()  # writes .ssg-cache/
+    options = RunOptions(site_dir=site, output_dir=tmp_path / "cached", jobs=2, drafts=True)
+    Pipeline(options).run()  # writes .ssg-cache/
     assert cache_file(site).is_file()
-    warm = Builder(options).build()  # a new process would load the same file
+    warm = Pipeline(options).run()  # a new process would load the same file
     assert warm.rendered == 0
     assert_same(snapshot(tmp_path / "cached"), expected, "a warm build")
     edit_body(site, random.Random(5))
-    Builder(options).build()
+    Pipeline(options).run()
     assert_same(snapshot(tmp_path / "cached"), clean_build(site, tmp_path / "clean2"), "a warm build after an edit")
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "empty"])
 def test_a_damaged_cache_is_ignored_not_trusted(tmp_path: Path, damage: str) -> None:
     site = copy_example_site(tmp_path / "site")
-    options = BuildOptions(site_dir=site, output_dir=tmp_path / "out", jobs=1)
-    Builder(options).build()
+    options = RunOptions(site_dir=site, output_dir=tmp_path / "out", jobs=1)
+    Pipeline(options).run()
     path = cache_file(site)
     data = path.read_bytes()
     path.write_bytes({"truncate": data[: len(data) // 2], "garbage": data[:40] + b"\x00" * 500, "empty": b""}[damage])
     (site / "site.toml").touch()  # a real build (with nothing changed, the build stops before reading the cache)
-    result = Builder(options).build()
+    result = Pipeline(options).run()
     assert result.rendered == result.pages  # nothing was taken from the damaged file
     assert_same(snapshot(tmp_path / "out"), clean_build(site, tmp_path / "clean"), f"a {damage} cache")
 
@@ -233,8 +233,8 @@ def test_a_body_saved_again_during_the_build_is_not_cached_under_its_old_text(tm
     site = copy_example_site(tmp_path / "site")
     path = site / "content" / "articles" / "lukashenko-peace-talks" / "index.md"
     original = path.read_text()
-    options = BuildOptions(site_dir=site, output_dir=tmp_path / "out", jobs=1)
-    builder = Builder(options)
+    options = RunOptions(site_dir=site, output_dir=tmp_path / "out", jobs=1)
+    builder = Pipeline(options)
     render_bodies = parallel_module.render_all  # what a one-process build renders bodies with
 
     def save_midway(md, jobs):  # the author saves while the build runs
@@ -248,22 +248,22 @@ def test_a_body_saved_again_during_the_build_is_not_cached_under_its_old_text(tm
     finally:
         parallel_module.render_all = render_bodies
     path.write_text(original)
-    builder.build()
+    builder.run()
     html = (tmp_path / "out" / "articles" / "lukashenko-peace-talks" / "index.html").read_text()
     assert "INTERMEDIATE" not in html and "has offered to host" in html
 
 
 def test_a_long_lived_builder_leaves_no_garbage_behind(tmp_path: Path) -> None:
-    """Builds run with the cyclic collector paused and freeze what survives; the preview's Builder must still
+    """Builds run with the cyclic collector paused and freeze what survives; the preview's Pipeline must still
     collect each build's cycles (Jinja environments) or a long `ssg serve` session would grow with every save."""
     site = copy_example_site(tmp_path / "site")
-    builder = Builder(BuildOptions(site_dir=site, output_dir=tmp_path / "out", jobs=1, use_cache=False))
+    builder = Pipeline(RunOptions(site_dir=site, output_dir=tmp_path / "out", jobs=1, use_cache=False))
     path = site / "content" / "pages" / "about.md"
 
-    builder.build(in_place=True)
+    builder.run(in_place=True)
     frozen = gc.get_freeze_count()  # what builds leave behind is frozen: the count holds live and leaked objects
     for number in range(4):
         path.write_text(path.read_text() + f"\nEdit {number}.\n")
-        builder.build(in_place=True)
+        builder.run(in_place=True)
     # a leaked Jinja environment alone is some 500 objects a build
     assert gc.get_freeze_count() - frozen < 100, gc.get_freeze_count() - frozen

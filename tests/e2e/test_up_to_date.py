@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 from ssg.errors import SiteError
-from ssg.pipeline import Builder, BuildOptions
+from ssg.pipeline import Pipeline, RunOptions
 from tests.conftest import copy_example_site, run_ssg
 from tests.e2e.test_incremental import assert_same, clean_build, snapshot
 
@@ -17,8 +17,8 @@ ARTICLE = "content/articles/lukashenko-peace-talks/index.md"
 
 
 def one_shot(site: Path, output: Path, **options: object):
-    """A build as `ssg build` runs it: a new Builder, the cache and manifest on disk."""
-    return Builder(BuildOptions(site_dir=site, output_dir=output, jobs=1, **options)).build()  # type: ignore[arg-type]
+    """A build as `ssg build` runs it: a new Pipeline, the cache and manifest on disk."""
+    return Pipeline(RunOptions(site_dir=site, output_dir=output, jobs=1, **options)).run()  # type: ignore[arg-type]
 
 
 def test_nothing_changed_writes_nothing_and_reports_the_same_warnings(tmp_path: Path) -> None:
@@ -112,5 +112,5 @@ def test_options_are_part_of_what_must_be_unchanged(tmp_path: Path) -> None:
 
 def clean_build_with(site: Path, output: Path, **options: object) -> dict[str, bytes]:
     shutil.rmtree(output, ignore_errors=True)
-    Builder(BuildOptions(site_dir=site, output_dir=output, use_cache=False, **options)).build()  # type: ignore[arg-type]
+    Pipeline(RunOptions(site_dir=site, output_dir=output, use_cache=False, **options)).run()  # type: ignore[arg-type]
     return snapshot(output)

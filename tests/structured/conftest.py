@@ -13,7 +13,7 @@ from lxml import html as lxml_html
 
 from ssg.errors import Report
 from ssg.model.types import Site
-from ssg.pipeline import Builder, BuildOptions
+from ssg.pipeline import Pipeline, RunOptions
 from ssg.render import PageSpec, plan_pages
 from ssg.urls import Urls
 
@@ -53,8 +53,8 @@ class Built:
 
 
 def build(site_dir: Path, out: Path, base_url: str) -> Built:
-    builder = Builder(BuildOptions(site_dir=site_dir, output_dir=out, base_url=base_url, use_cache=False))
-    builder.build()
+    builder = Pipeline(RunOptions(site_dir=site_dir, output_dir=out, base_url=base_url, use_cache=False))
+    builder.run()
     loaded = builder.load(Report())
     return Built(out, base_url, loaded.site)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ssg.errors import Report
 from ssg.model.types import Site
-from ssg.pipeline import Builder, BuildOptions
+from ssg.pipeline import Pipeline, RunOptions
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO / ".." / "shared"
@@ -37,7 +37,7 @@ class BuiltSite:
 
 def build_into(site_dir: Path, root: Path, base_url: str) -> BuiltSite:
     output = root / "monitor"
-    builder = Builder(BuildOptions(site_dir=site_dir, output_dir=output, base_url=base_url, use_cache=False))
-    builder.build()
+    builder = Pipeline(RunOptions(site_dir=site_dir, output_dir=output, base_url=base_url, use_cache=False))
+    builder.run()
     loaded = builder.load(Report())
     return BuiltSite(site_dir, root, output, loaded.site)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ssg.pipeline.reuse.cache import CHUNK, ContentCache, cache_file, load_cache, save_cache
+from ssg.pipeline.reuse.reads import ReadLog
+from ssg.render import PageKind, PageReads, PageSpec
 
 
 def filled_cache() -> ContentCache:
@@ -15,16 +17,21 @@ def filled_cache() -> ContentCache:
         cache.put(cache.bodies, key, f"<p>body {number}</p>")
         cache.put(cache.derived, key, f"listing {number}")
         cache.stats[f"content/articles/a{number}.md"] = ((number, number * 10), "salt", key)
-    cache.set_pages("/site/build", {"index.html": "digest"})
+    log = cache.reads.setdefault("/site/build", ReadLog())
+    reads = PageReads(("index.html",), ((("article", "a.md"), frozenset({"title"}), "digest"),))
+    log.commit({}, [(PageSpec(PageKind.HOME, "/", number=1), "base", reads)], {"index.html"})
     return cache
 
 
 def test_a_saved_cache_loads_entry_for_entry(tmp_path: Path) -> None:
     saved = filled_cache()
-    expected = {name: dict(getattr(saved, name)) for name in ("parsed", "bodies", "derived", "stats", "pages")}
+    expected = {name: dict(getattr(saved, name)) for name in ("parsed", "bodies", "derived", "stats")}
     save_cache(tmp_path, saved)
     loaded = load_cache(tmp_path)
     assert {name: getattr(loaded, name) for name in expected} == expected
+    log = loaded.reads["/site/build"]
+    assert log.pages == saved.reads["/site/build"].pages
+    assert log.keys == [(("article", "a.md"), frozenset({"title"}))] and log.digests == ["digest"]
     assert not loaded.dirty and not loaded.used
 
 

@@ -19,8 +19,9 @@ from ssg import __version__
 from ssg.errors import Diagnostic
 from ssg.markdown import RenderedBody
 from ssg.model.types import ActorEntry, Article, Claim, Page, Profile, Source
+from ssg.pipeline.reuse.reads import PageRecord, ReadLog
 
-FORMAT = 1
+FORMAT = 2  # 2: recorded reads instead of page digests
 MAGIC = b"ssg-cache\n"
 CACHE_DIR = ".ssg-cache"
 
@@ -36,10 +37,9 @@ class ContentCache:
 
     parsed: dict[str, Any] = field(default_factory=dict)  # file key -> (record or None, diagnostics)
     bodies: dict[str, Any] = field(default_factory=dict)  # body key -> RenderedBody
-    pages: dict[str, dict[str, str]] = field(default_factory=dict)  # output folder -> {rel_path: page digest}
+    reads: dict[str, ReadLog] = field(default_factory=dict)  # output folder -> what each page read (reads.py)
     derived: dict[str, str] = field(default_factory=dict)  # listing fingerprints of articles, biographies as HTML
     stats: dict[str, tuple] = field(default_factory=dict)  # rel_path -> ((size, mtime_ns), salt, key) at last read
-    templates: dict[str, tuple] = field(default_factory=dict)  # template source -> what it uses and reads (inputs.py)
     used: set[str] = field(default_factory=set, repr=False)
     dirty: bool = field(default=False, repr=False)  # something was added or changed since it was loaded
 
@@ -53,11 +53,6 @@ class ContentCache:
         table[key] = value
         self.used.add(key)
         self.dirty = True
-
-    def set_pages(self, output_key: str, pages: dict[str, str]) -> None:
-        if self.pages.get(output_key) != pages:
-            self.pages[output_key] = pages
-            self.dirty = True
 
     def has_unused(self) -> bool:
         """Whether the last build left entries unused (pruning them changes the file)."""
@@ -80,7 +75,7 @@ def cache_file(site_dir: Path) -> Path:
 def record_schema() -> str:
     """The field names of every class the cache pickles: a changed class makes old files unreadable on purpose
     (unpickling restores old instances without the new fields, which would fail far from here)."""
-    classes = (ContentCache, Article, Claim, ActorEntry, Source, Page, Profile, RenderedBody, Diagnostic)
+    classes = (ContentCache, Article, Claim, ActorEntry, Source, Page, Profile, RenderedBody, Diagnostic, PageRecord)
     names = [(cls.__name__, [f.name for f in fields(cls)]) for cls in classes]
     return hashlib.blake2b(repr(names).encode(), digest_size=8).hexdigest()
 
@@ -108,7 +103,8 @@ def load_cache(site_dir: Path) -> ContentCache:
 def cache_pickles(cache: ContentCache) -> Iterator[Any]:
     """The cache as a sequence of pickles: the small tables, then each big table in chunks of CHUNK entries.
     One pickle of everything kept a memo of every object until the end (100 MB more at 10,000 articles)."""
-    yield replace(cache, **{name: {} for name in BIG_TABLES}, used=set())
+    reads = {output: log.compacted() for output, log in cache.reads.items()}
+    yield replace(cache, **{name: {} for name in BIG_TABLES}, reads=reads, used=set())
     for name in BIG_TABLES:
         items = list(getattr(cache, name).items())
         for start in range(0, len(items), CHUNK):

@@ -1,0 +1,159 @@
+"""What each page read when it was last rendered, and so which pages an edit makes stale.
+
+Every page's render records its reads (render/recording.py): the templates it loaded and, per record, the
+fields it read with a digest of their values. `ReadLog` keeps them for the next build: a page is rendered
+again when, and only when, its file is missing, its kind or URL, the config or a template it loaded changed,
+or one of its (record, fields) groups now digests differently (or names a record that is gone). Groups are
+numbered once and shared between pages (an actor's card is read by hundreds), so the log stays small.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from array import array
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from jinja2 import Environment, TemplateNotFound
+
+from ssg.model.refs import Ref, Resolver
+from ssg.model.types import Site, fingerprint
+from ssg.render import PageReads, PageSpec
+from ssg.render.recording import Field, ReadDigests
+
+Group = tuple[Ref, frozenset[Field]]
+
+
+@dataclass(frozen=True, slots=True)
+class PageRecord:
+    """One page as last rendered: what it was, its base digest (kind, URL, config, templates), its groups."""
+
+    spec: PageSpec
+    base: str
+    templates: tuple[str, ...]
+    groups: array  # ids into ReadLog.keys
+
+
+class ReadLog:
+    """The recorded reads of every page of one output folder."""
+
+    def __init__(self) -> None:
+        self.ids: dict[Group, int] = {}
+        self.keys: list[Group] = []
+        self.digests: list[str] = []  # by group id: the values as the pages that read them show them
+        self.pages: dict[str, PageRecord] = {}  # by output rel_path
+        self.by_ref: dict[Ref, list[int]] = {}  # the groups of each record
+
+    def group_id(self, group: Group, digest: str) -> int:
+        found = self.ids.get(group)
+        if found is None:
+            found = self.ids[group] = len(self.keys)
+            self.keys.append(group)
+            self.digests.append(digest)
+            self.by_ref.setdefault(group[0], []).append(found)
+        return found
+
+    def changed_refs(self, before: Site, after: Site) -> list[Ref]:
+        """The records read by some page that are not the very same objects in both Sites (a long-lived
+        pipeline keeps unchanged records by identity, so only these need their groups digested again)."""
+        old, new = Resolver(before), Resolver(after)
+        return [ref for ref in self.by_ref if old(ref) is not new(ref)]
+
+    def changed_groups(self, site: Site, refs: Iterable[Ref] | None = None) -> dict[int, str]:
+        """The groups whose values differ in `site` from when they were read, with their digests now: of every
+        group, or only of the groups of `refs` (the records a caller knows may have changed)."""
+        resolve = Resolver(site)
+        digests = ReadDigests()
+        changed: dict[int, str] = {}
+        if refs is None:
+            wanted: Iterable[tuple[Ref, list[int]]] = self.by_ref.items()
+        else:
+            wanted = ((ref, self.by_ref[ref]) for ref in set(refs) if ref in self.by_ref)
+        for ref, group_ids in wanted:
+            record = resolve(ref)
+            for group_id in group_ids:
+                digest = "(gone)" if record is None else digests(record, self.keys[group_id][1])
+                if digest != self.digests[group_id]:
+                    changed[group_id] = digest
+        return changed
+
+    def stale(
+        self,
+        specs: Iterable[PageSpec],
+        base: Callable[[PageSpec, tuple[str, ...]], str],
+        changed: Iterable[int],
+        kept: Callable[[str], bool],
+    ) -> list[PageSpec]:
+        """The pages to render again: new ones, those whose file is not `kept` in the output as it was written,
+        and those whose base or groups changed."""
+        changed = set(changed)
+        stale = []
+        for spec in specs:
+            record = self.pages.get(spec.rel_path)
+            if (
+                record is None
+                or record.spec != spec
+                or not kept(spec.rel_path)
+                or record.base != base(spec, record.templates)
+                or not changed.isdisjoint(record.groups)
+            ):
+                stale.append(spec)
+        return stale
+
+    def commit(
+        self, changed: dict[int, str], rendered: Iterable[tuple[PageSpec, str, PageReads]], present: set[str]
+    ) -> bool:
+        """After a successful write: groups take their new digests, rendered pages their new reads, and pages
+        the site no longer has are forgotten. Whether anything changed."""
+        touched = bool(changed)
+        for group_id, digest in changed.items():
+            self.digests[group_id] = digest
+        for spec, base, reads in rendered:
+            touched = True
+            ids = array("I", (self.group_id((ref, fields), digest) for ref, fields, digest in reads.groups))
+            for group_id, (_, _, digest) in zip(ids, reads.groups, strict=True):
+                self.digests[group_id] = digest
+            self.pages[spec.rel_path] = PageRecord(spec, base, reads.templates, ids)
+        for rel_path in set(self.pages) - present:
+            del self.pages[rel_path]
+            touched = True
+        return touched
+
+    def compacted(self) -> ReadLog:
+        """The log with only the groups some page still reads (before saving: edits leave others behind)."""
+        used = sorted({i for record in self.pages.values() for i in record.groups})
+        if len(used) == len(self.keys):
+            return self
+        renumber = {old: new for new, old in enumerate(used)}
+        log = ReadLog()
+        log.keys = [self.keys[i] for i in used]
+        log.digests = [self.digests[i] for i in used]
+        log.ids = {key: i for i, key in enumerate(log.keys)}
+        for i, (ref, _) in enumerate(log.keys):
+            log.by_ref.setdefault(ref, []).append(i)
+        for rel_path, record in self.pages.items():
+            groups = array("I", (renumber[i] for i in record.groups))
+            log.pages[rel_path] = PageRecord(record.spec, record.base, record.templates, groups)
+        return log
+
+
+class PageBases:
+    """The base digest of pages in one build: kind, URL, item, the config, and the templates each loaded."""
+
+    def __init__(self, env: Environment, site: Site):
+        self.env = env
+        self.config = fingerprint(site.config)
+        self.sources: dict[str, str] = {}
+
+    def template(self, name: str) -> str:
+        found = self.sources.get(name)
+        if found is None:
+            try:
+                source = self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
+            except TemplateNotFound:
+                source = "(missing)"
+            found = self.sources[name] = hashlib.blake2b(source.encode("utf-8"), digest_size=12).hexdigest()
+        return found
+
+    def __call__(self, spec: PageSpec, templates: tuple[str, ...]) -> str:
+        return fingerprint(spec, self.config, [(name, self.template(name)) for name in templates])

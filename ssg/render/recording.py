@@ -1,0 +1,236 @@
+"""Recorded reads: what rendering one page read of the model, learnt while it renders (STYLE.md: Hugo's
+dependency tracking, Salsa's queries, in miniature).
+
+Jinja sends every `a.b` and `a[b]` (and `map(attribute=)`, `sort(attribute=)`, `selectattr`...) through
+`Environment.getattr` / `getitem`, and every `extends`, `include` and `import` through `_load_template`:
+`RecordingEnvironment` notes there which field of which keyed record (model/refs.py) the page read, and
+which templates it used. A mapping field (`site.actors`) is handed out as a `ReadMap`, so `site.actors[x]`
+is a read of that one entry and only a loop over it a read of the whole. Python helpers the templates call
+(JSON-LD, social meta, sitemap, feed dates) and the open data, which read the model without Jinja, get the
+records wrapped in `Tracked` proxies that note the same reads. Nothing here is kept by hand per template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment
+
+from ssg.model.refs import KEYED, Ref, fields_digest, method_reads, ref_of
+
+Field = str | tuple[str, Any]  # a field, or one entry of a mapping field: ("actors", "ada-quill")
+Captured = tuple[tuple[Any, frozenset[Field]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PageReads:
+    """What one page read: the templates it loaded, and per record the fields with a digest of their values."""
+
+    templates: tuple[str, ...]
+    groups: tuple[tuple[Ref, frozenset[Field], str], ...]
+
+
+class Recorder:
+    """The reads of one page as it renders: fields by record (by identity), and template names."""
+
+    __slots__ = ("fields", "frames", "objects", "templates")
+
+    def __init__(self) -> None:
+        self.fields: dict[int, set[Field]] = {}
+        self.objects: dict[int, Any] = {}  # keeps each record alive (and so its id unique) while recording
+        self.templates: set[str] = set()
+        self.frames: list[dict[int, set[Field]]] = []
+
+    def note(self, record: Any, name: Field) -> None:
+        key = id(record)
+        fields = self.fields.get(key)
+        if fields is None:
+            self.objects[key] = record
+            fields = self.fields[key] = set()
+        fields.add(name)
+
+    def begin(self) -> None:
+        """Start capturing apart (a memoized macro's first call), to replay the reads on later calls."""
+        self.frames.append(self.fields)
+        self.fields = {}
+
+    def end(self) -> Captured:
+        """The reads since `begin`, which also count for the page around them."""
+        captured = tuple((self.objects[key], frozenset(names)) for key, names in self.fields.items())
+        self.fields = self.frames.pop()
+        self.replay(captured)
+        return captured
+
+    def replay(self, captured: Captured) -> None:
+        for record, names in captured:
+            for name in names:
+                self.note(record, name)
+
+    def read(self, record: Any, name: str, wrap: Callable[[Any], Any]) -> Any:
+        """`record.name`, noted; a method's declared reads are noted instead, and a mapping is a ReadMap."""
+        value = getattr(record, name)
+        if callable(value) and getattr(value, "__self__", None) is record:
+            for field in method_reads(record, name):
+                self.note(record, field)
+            return value if wrap is _same else _tracked_call(value, self)
+        if type(value) is dict:
+            return ReadMap(self, record, name, value, wrap)
+        self.note(record, name)
+        return wrap(value)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+class ReadMap(Mapping):
+    """A record's mapping field as templates see it: one entry read is a read of that entry; iterating it, its
+    length or its keys a read of the whole."""
+
+    __slots__ = ("_mapping", "_name", "_record", "_recorder", "_wrap")
+
+    def __init__(self, recorder: Recorder, record: Any, name: str, mapping: dict, wrap: Callable[[Any], Any]):
+        self._recorder, self._record, self._name, self._mapping, self._wrap = recorder, record, name, mapping, wrap
+
+    def __getitem__(self, key: Any) -> Any:
+        self._recorder.note(self._record, (self._name, key))
+        return self._wrap(self._mapping[key])
+
+    def __contains__(self, key: object) -> bool:
+        self._recorder.note(self._record, (self._name, key))
+        return key in self._mapping
+
+    def __iter__(self) -> Iterator[Any]:
+        self._recorder.note(self._record, self._name)
+        return iter(self._mapping)
+
+    def __len__(self) -> int:
+        self._recorder.note(self._record, self._name)
+        return len(self._mapping)
+
+    def values(self) -> Any:
+        self._recorder.note(self._record, self._name)
+        return [self._wrap(v) for v in self._mapping.values()]
+
+    def items(self) -> Any:
+        self._recorder.note(self._record, self._name)
+        return [(k, self._wrap(v)) for k, v in self._mapping.items()]
+
+
+class Tracked:
+    """A record as Python helpers see it: every attribute read is noted, records inside come wrapped too.
+    `isinstance` sees the record's class."""
+
+    __slots__ = ("_record", "_recorder")
+
+    def __init__(self, record: Any, recorder: Recorder):
+        self._record = record
+        self._recorder = recorder
+
+    def __getattr__(self, name: str) -> Any:
+        recorder = self._recorder
+        return recorder.read(self._record, name, lambda value: track(value, recorder))
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        return type(self._record)
+
+    def __eq__(self, other: object) -> bool:
+        return self._record == (other._record if type(other) is Tracked else other)
+
+    def __hash__(self) -> int:
+        return hash(self._record)
+
+    def __repr__(self) -> str:
+        return f"Tracked({self._record!r})"
+
+
+def track(value: Any, recorder: Recorder) -> Any:
+    """A value for a Python helper: keyed records (also inside tuples and lists) wrapped, the rest as it is."""
+    kind = type(value)
+    if kind in KEYED:
+        return Tracked(value, recorder)
+    if (kind is tuple or kind is list) and value and any(type(v) in KEYED for v in value):
+        return tuple(Tracked(v, recorder) if type(v) in KEYED else v for v in value)
+    return value
+
+
+def _tracked_call(method: Callable[..., Any], recorder: Recorder) -> Callable[..., Any]:
+    return lambda *args, **kwargs: track(method(*args, **kwargs), recorder)
+
+
+class RecordingEnvironment(Environment):
+    """A Jinja environment that notes, while `recorder` is set, what the template reads of the model."""
+
+    recorder: Recorder | None = None
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        recorder = self.recorder
+        if recorder is not None and type(obj) in KEYED:
+            try:
+                return recorder.read(obj, attribute, _same)
+            except AttributeError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if self.recorder is not None and type(obj) in KEYED and isinstance(argument, str):
+            return self.getattr(obj, argument)
+        return super().getitem(obj, argument)
+
+    def _load_template(self, name: Any, globals: Any) -> Any:
+        if self.recorder is not None and isinstance(name, str):
+            self.recorder.templates.add(name)
+        return super()._load_template(name, globals)
+
+
+def recorded(env: Environment, helper: Callable[..., Any], *bound: Any) -> Callable[..., Any]:
+    """A Python helper for templates whose record arguments (and `bound` ones) reach it tracked."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        recorder = getattr(env, "recorder", None)
+        if recorder is None:
+            return helper(*bound, *args, **kwargs)
+        wrapped = [track(a, recorder) for a in (*bound, *args)]
+        return helper(*wrapped, **{k: track(v, recorder) for k, v in kwargs.items()})
+
+    return call
+
+
+@contextmanager
+def recording(env: Environment) -> Iterator[Recorder]:
+    """Record what is rendered with `env` inside the block."""
+    recorder = Recorder()
+    env.recorder = recorder  # type: ignore[attr-defined]
+    try:
+        yield recorder
+    finally:
+        env.recorder = None  # type: ignore[attr-defined]
+
+
+class ReadDigests:
+    """The digest of some fields of a record, computed once per build and process (records are frozen)."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[int, frozenset[Field]], tuple[Any, str]] = {}
+
+    def __call__(self, record: Any, fields: frozenset[Field]) -> str:
+        key = (id(record), fields)
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = (record, fields_digest(record, fields))
+        return found[1]
+
+
+def page_reads(recorder: Recorder, digests: ReadDigests) -> PageReads:
+    groups = []
+    for key, names in recorder.fields.items():
+        record = recorder.objects[key]
+        ref = ref_of(record)
+        if ref is not None:
+            fields = frozenset(names)
+            groups.append((ref, fields, digests(record, fields)))
+    return PageReads(tuple(sorted(recorder.templates)), tuple(groups))
