@@ -75,6 +75,12 @@ class Urls:
     def home_path(page_number: int) -> str:
         return "/" if page_number == 1 else f"/page/{page_number}/"
 
+    @staticmethod
+    def home_number(site_path: str) -> int:
+        """The number of a home page from its path (`/page/3/` -> 3; `/` -> 1)."""
+        number = site_path.strip("/").removeprefix("page/")
+        return int(number) if number.isdigit() else 1
+
     # --- output files ---------------------------------------------------------------------------------
 
     @staticmethod

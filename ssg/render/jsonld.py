@@ -152,8 +152,8 @@ def collection_page(site: Site, kind: str, item: Any, page_path: str) -> JsonDic
     urls = site.urls
     entries = list_entries(site, kind, item)
     start = 1
-    if kind == "home" and entries and isinstance(item, Sequence):
-        start = next(i for i, a in enumerate(site.articles, 1) if a.path == entries[0][0])
+    if kind == "home":  # the position of the page's first article among all (not a search: a page reads what it shows)
+        start = 1 + (site.urls.home_number(page_path) - 1) * site.config.articles_per_page
     return {
         "@type": "CollectionPage",
         "name": page_title(site, kind, item),
