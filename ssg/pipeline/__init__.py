@@ -39,9 +39,9 @@ from ssg.pipeline.reuse.manifest import (
     restamp,
     save_manifest,
 )
-from ssg.pipeline.reuse.reads import PageBases, ReadLog
+from ssg.pipeline.reuse.reads import PageBases, ReadLog, Rendered
 from ssg.pipeline.reuse.state import PipelineState, Settled
-from ssg.render import PageReads, PageSpec, create_environment, plan_pages
+from ssg.render import PageSpec, create_environment, plan_pages
 from ssg.render.environment import CompiledTemplates
 from ssg.source import ContentFiles, content_rel_path
 
@@ -141,9 +141,9 @@ class Pipeline:
         changed_groups = log.changed_groups(loaded.site, self.changed_refs(known, loaded, log))
         stale = log.stale(specs, bases, changed_groups, self.kept(known))
         destination = Destination.open(options.output)
-        rendered: list[tuple[PageSpec, str, PageReads]] = []
+        rendered: list[Rendered] = []
         try:
-            pages = self.render(loaded, stale, destination, report, progress, bases, rendered)
+            pages = self.render(loaded, stale, destination, report, progress, bases, log, rendered)
             if known.patch is not None and known.settled is not None:  # the same files: only pages change
                 summary = update_output(destination, self.rendered_files(pages, report), known.settled.written)
             else:
@@ -304,7 +304,8 @@ class Pipeline:
         report: Report,
         progress: Progress | None,
         bases: PageBases,
-        rendered: list[tuple[PageSpec, str, PageReads]],
+        log: ReadLog,
+        rendered: list[Rendered],
     ) -> Iterator[tuple[str, Path | None]]:
         """(rel path, prepared file or None when its bytes are unchanged) of the given pages, as they are rendered
         (in parallel when there are many); what each read goes to `rendered`, template errors to `report`."""
@@ -316,7 +317,7 @@ class Pipeline:
                 report.diagnostics.append(result)
             else:
                 prepared, reads = result
-                rendered.append((spec, bases(spec, reads.templates), reads))
+                rendered.append(log.intern(spec, bases(spec, reads.templates), reads))
                 yield spec.rel_path, prepared
             if progress:
                 progress(done, len(specs))

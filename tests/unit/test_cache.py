@@ -19,7 +19,7 @@ def filled_cache() -> ContentCache:
         cache.stats[f"content/articles/a{number}.md"] = ((number, number * 10), "salt", key)
     log = cache.reads.setdefault("/site/build", ReadLog())
     reads = PageReads(("index.html",), ((("article", "a.md"), frozenset({"title"}), "digest"),))
-    log.commit({}, [(PageSpec(PageKind.HOME, "/", number=1), "base", reads)], {"index.html"})
+    log.commit({}, [log.intern(PageSpec(PageKind.HOME, "/", number=1), "base", reads)], {"index.html"})
     return cache
 
 

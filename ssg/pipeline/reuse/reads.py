@@ -34,6 +34,17 @@ class PageRecord:
     groups: array  # ids into ReadLog.keys
 
 
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A page rendered by this build, its reads numbered, until the build commits."""
+
+    spec: PageSpec
+    base: str
+    templates: tuple[str, ...]
+    groups: array
+    digests: tuple[str, ...]
+
+
 class ReadLog:
     """The recorded reads of every page of one output folder."""
 
@@ -43,15 +54,38 @@ class ReadLog:
         self.digests: list[str] = []  # by group id: the values as the pages that read them show them
         self.pages: dict[str, PageRecord] = {}  # by output rel_path
         self.by_ref: dict[Ref, list[int]] = {}  # the groups of each record
+        self.fieldsets: dict[frozenset[Field], frozenset[Field]] = {}
 
-    def group_id(self, group: Group, digest: str) -> int:
-        found = self.ids.get(group)
+    def __getstate__(self) -> tuple:
+        """Saved: the groups, their digests and the pages; the indexes are made again when loaded."""
+        return self.keys, self.digests, self.pages
+
+    def __setstate__(self, state: tuple) -> None:
+        self.__init__()  # type: ignore[misc]
+        keys, digests, self.pages = state
+        for (ref, fields), digest in zip(keys, digests, strict=True):
+            self.group_id(ref, fields, digest)
+
+    def group_id(self, ref: Ref, fields: frozenset[Field], digest: str) -> int:
+        """The number of a group (a new one starts with `digest`); refs and field sets are shared objects."""
+        found = self.ids.get((ref, fields))
         if found is None:
-            found = self.ids[group] = len(self.keys)
-            self.keys.append(group)
+            known_ref = self.by_ref.get(ref)
+            if known_ref is None:
+                known_ref = self.by_ref[ref] = []
+            else:
+                ref = self.keys[known_ref[0]][0]
+            fields = self.fieldsets.setdefault(fields, fields)
+            found = self.ids[(ref, fields)] = len(self.keys)
+            self.keys.append((ref, fields))
             self.digests.append(digest)
-            self.by_ref.setdefault(group[0], []).append(found)
+            known_ref.append(found)
         return found
+
+    def intern(self, spec: PageSpec, base: str, reads: PageReads) -> Rendered:
+        """One rendered page's reads as group numbers (taken as they arrive: what workers send is dropped)."""
+        ids = array("I", (self.group_id(ref, fields, digest) for ref, fields, digest in reads.groups))
+        return Rendered(spec, base, reads.templates, ids, tuple(digest for _, _, digest in reads.groups))
 
     def changed_refs(self, before: Site, after: Site) -> list[Ref]:
         """The records read by some page that are not the very same objects in both Sites (a long-lived
@@ -100,20 +134,17 @@ class ReadLog:
                 stale.append(spec)
         return stale
 
-    def commit(
-        self, changed: dict[int, str], rendered: Iterable[tuple[PageSpec, str, PageReads]], present: set[str]
-    ) -> bool:
+    def commit(self, changed: dict[int, str], rendered: Iterable[Rendered], present: set[str]) -> bool:
         """After a successful write: groups take their new digests, rendered pages their new reads, and pages
         the site no longer has are forgotten. Whether anything changed."""
         touched = bool(changed)
         for group_id, digest in changed.items():
             self.digests[group_id] = digest
-        for spec, base, reads in rendered:
+        for page in rendered:
             touched = True
-            ids = array("I", (self.group_id((ref, fields), digest) for ref, fields, digest in reads.groups))
-            for group_id, (_, _, digest) in zip(ids, reads.groups, strict=True):
+            for group_id, digest in zip(page.groups, page.digests, strict=True):
                 self.digests[group_id] = digest
-            self.pages[spec.rel_path] = PageRecord(spec, base, reads.templates, ids)
+            self.pages[page.spec.rel_path] = PageRecord(page.spec, page.base, page.templates, page.groups)
         for rel_path in set(self.pages) - present:
             del self.pages[rel_path]
             touched = True
@@ -126,11 +157,9 @@ class ReadLog:
             return self
         renumber = {old: new for new, old in enumerate(used)}
         log = ReadLog()
-        log.keys = [self.keys[i] for i in used]
-        log.digests = [self.digests[i] for i in used]
-        log.ids = {key: i for i, key in enumerate(log.keys)}
-        for i, (ref, _) in enumerate(log.keys):
-            log.by_ref.setdefault(ref, []).append(i)
+        for i in used:
+            ref, fields = self.keys[i]
+            log.group_id(ref, fields, self.digests[i])
         for rel_path, record in self.pages.items():
             groups = array("I", (renumber[i] for i in record.groups))
             log.pages[rel_path] = PageRecord(record.spec, record.base, record.templates, groups)
