@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from ssg.model.types import Actor, Article, Claim, Page, Site, Tag
@@ -88,10 +88,9 @@ def field_token(record: Any, name: str | tuple[str, Any]) -> Any:
     return token(value)
 
 
-def fields_digest(record: Any, names: Iterable[str | tuple[str, Any]]) -> str:
-    """One digest of what these fields of a record hold."""
-    tokens = [(name, field_token(record, name)) for name in sorted(names, key=repr)]
-    return hashlib.blake2b(repr(tokens).encode("utf-8"), digest_size=12).hexdigest()
+def field_digest(record: Any, name: str | tuple[str, Any]) -> bytes:
+    """A short digest of what one field of a record holds (and of the field's name)."""
+    return hashlib.blake2b(repr((name, field_token(record, name))).encode("utf-8"), digest_size=8).digest()
 
 
 class Resolver:

@@ -39,7 +39,7 @@ from ssg.pipeline.reuse.manifest import (
     restamp,
     save_manifest,
 )
-from ssg.pipeline.reuse.reads import PageBases, ReadLog, Rendered
+from ssg.pipeline.reuse.reads import GroupValues, PageBases, ReadLog, Rendered
 from ssg.pipeline.reuse.state import PipelineState, Settled
 from ssg.render import PageSpec, create_environment, plan_pages
 from ssg.render.environment import CompiledTemplates
@@ -141,9 +141,10 @@ class Pipeline:
         changed_groups = log.changed_groups(loaded.site, self.changed_refs(known, loaded, log))
         stale = log.stale(specs, bases, changed_groups, self.kept(known))
         destination = Destination.open(options.output)
+        values = GroupValues(loaded.site)
         rendered: list[Rendered] = []
         try:
-            pages = self.render(loaded, stale, destination, report, progress, bases, log, rendered)
+            pages = self.render(loaded, stale, destination, report, progress, (bases, values, log), rendered)
             if known.patch is not None and known.settled is not None:  # the same files: only pages change
                 summary = update_output(destination, self.rendered_files(pages, report), known.settled.written)
             else:
@@ -303,12 +304,13 @@ class Pipeline:
         destination: Destination,
         report: Report,
         progress: Progress | None,
-        bases: PageBases,
-        log: ReadLog,
+        reads: tuple[PageBases, GroupValues, ReadLog],
         rendered: list[Rendered],
     ) -> Iterator[tuple[str, Path | None]]:
         """(rel path, prepared file or None when its bytes are unchanged) of the given pages, as they are rendered
-        (in parallel when there are many); what each read goes to `rendered`, template errors to `report`."""
+        (in parallel when there are many); what each read goes to `rendered` (numbered in the read log as it
+        arrives, while the workers go on), template errors to `report`."""
+        bases, values, log = reads
         results = render_pages_iter(
             self.options.site_dir, loaded.site, specs, destination, self.options.workers, self.compiled
         )
@@ -316,8 +318,8 @@ class Pipeline:
             if isinstance(result, Diagnostic):
                 report.diagnostics.append(result)
             else:
-                prepared, reads = result
-                rendered.append(log.intern(spec, bases(spec, reads.templates), reads))
+                prepared, page = result
+                rendered.append(log.intern(spec, bases(spec, page.templates), page, values))
                 yield spec.rel_path, prepared
             if progress:
                 progress(done, len(specs))

@@ -30,7 +30,6 @@ from ssg.pipeline.load import ReadResult, article_parser, read_and_parse
 from ssg.pipeline.templates import raised_in_template, template_diagnostic
 from ssg.render import PageReads, PageSpec, create_environment, render_recorded
 from ssg.render.environment import forget_memoized
-from ssg.render.recording import ReadDigests
 from ssg.urls import Urls
 
 MIN_PARALLEL = 150  # below this many items a pool costs more than it saves
@@ -52,7 +51,6 @@ def _init_pages(site_dir: Path, site: Site, destination: Destination, compiled: 
     _WORKER["site"] = site
     _WORKER["site_dir"] = site_dir
     _WORKER["destination"] = destination
-    _WORKER["digests"] = ReadDigests()
 
 
 Rendered = tuple[Path | None, PageReads] | Diagnostic
@@ -69,7 +67,7 @@ def render_one(spec: PageSpec) -> Rendered:
     else:
         write = lambda parts: destination.prepare(rel_path, "".join(parts).encode("utf-8"))  # noqa: E731
     try:
-        return render_recorded(env, site, spec, _WORKER["digests"], write)
+        return render_recorded(env, site, spec, write)
     except Exception as exc:
         if not raised_in_template(exc):
             raise

@@ -17,7 +17,7 @@ from jinja2 import Environment
 from ssg.model.types import Site
 from ssg.render.data import data_file_parts
 from ssg.render.environment import create_environment
-from ssg.render.recording import PageReads, ReadDigests, page_reads, recording, track
+from ssg.render.recording import PageReads, page_reads, recording, track
 from ssg.urls import Urls
 
 __all__ = [
@@ -217,9 +217,9 @@ def render_page_parts(env: Environment, site: Site, spec: PageSpec, note: Note) 
 
 
 def render_recorded(
-    env: Environment, site: Site, spec: PageSpec, digests: ReadDigests, write: Callable[[Iterator[str]], Any]
+    env: Environment, site: Site, spec: PageSpec, write: Callable[[Iterator[str]], Any]
 ) -> tuple[Any, PageReads]:
     """Render one page through `write` (which takes its parts), recording what it read."""
     with recording(env) as recorder:
         result = write(render_page_parts(env, site, spec, recorder.note))
-    return result, page_reads(recorder, digests)
+    return result, page_reads(recorder)

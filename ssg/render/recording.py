@@ -12,45 +12,47 @@ records wrapped in `Tracked` proxies that note the same reads. Nothing here is k
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import MethodType
 from typing import Any
 
 from jinja2 import Environment
 
-from ssg.model.refs import KEYED, Ref, fields_digest, method_reads, ref_of
+from ssg.model.refs import KEYED, Ref, field_digest, method_reads, ref_of
 
+PLAIN = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime, bytes})  # values that hold no record
 Field = str | tuple[str, Any]  # a field, or one entry of a mapping field: ("actors", "ada-quill")
 Captured = tuple[tuple[Any, frozenset[Field]], ...]
 
 
 @dataclass(frozen=True, slots=True)
 class PageReads:
-    """What one page read: the templates it loaded, and per record the fields with a digest of their values."""
+    """What one page read: the templates it loaded, and per record (by its ref) the fields it read."""
 
     templates: tuple[str, ...]
-    groups: tuple[tuple[Ref, frozenset[Field], str], ...]
+    groups: tuple[tuple[Ref, frozenset[Field]], ...]
 
 
 class Recorder:
-    """The reads of one page as it renders: fields by record (by identity), and template names."""
+    """The reads of one page as it renders: by record identity, the record and the fields read; template names."""
 
-    __slots__ = ("fields", "frames", "objects", "templates")
+    __slots__ = ("fields", "frames", "templates", "wrap")
 
     def __init__(self) -> None:
-        self.fields: dict[int, set[Field]] = {}
-        self.objects: dict[int, Any] = {}  # keeps each record alive (and so its id unique) while recording
+        self.fields: dict[int, tuple[Any, set[Field]]] = {}  # the record is kept: its id stays unique
         self.templates: set[str] = set()
-        self.frames: list[dict[int, set[Field]]] = []
+        self.frames: list[dict[int, tuple[Any, set[Field]]]] = []
+        self.wrap = lambda value: track(value, self)  # what Python helpers get for a value they read
 
     def note(self, record: Any, name: Field) -> None:
-        key = id(record)
-        fields = self.fields.get(key)
-        if fields is None:
-            self.objects[key] = record
-            fields = self.fields[key] = set()
-        fields.add(name)
+        entry = self.fields.get(id(record))
+        if entry is None:
+            entry = self.fields[id(record)] = (record, set())
+        entry[1].add(name)
 
     def begin(self) -> None:
         """Start capturing apart (a memoized macro's first call), to replay the reads on later calls."""
@@ -59,27 +61,34 @@ class Recorder:
 
     def end(self) -> Captured:
         """The reads since `begin`, which also count for the page around them."""
-        captured = tuple((self.objects[key], frozenset(names)) for key, names in self.fields.items())
+        captured = tuple((record, frozenset(names)) for record, names in self.fields.values())
         self.fields = self.frames.pop()
         self.replay(captured)
         return captured
 
     def replay(self, captured: Captured) -> None:
+        fields = self.fields
         for record, names in captured:
-            for name in names:
-                self.note(record, name)
+            entry = fields.get(id(record))
+            if entry is None:
+                entry = fields[id(record)] = (record, set())
+            entry[1].update(names)
 
     def read(self, record: Any, name: str, wrap: Callable[[Any], Any]) -> Any:
         """`record.name`, noted; a method's declared reads are noted instead, and a mapping is a ReadMap."""
         value = getattr(record, name)
-        if callable(value) and getattr(value, "__self__", None) is record:
+        kind = type(value)
+        if kind is MethodType:
             for field in method_reads(record, name):
                 self.note(record, field)
             return value if wrap is _same else _tracked_call(value, self)
-        if type(value) is dict:
+        if kind is dict:
             return ReadMap(self, record, name, value, wrap)
-        self.note(record, name)
-        return wrap(value)
+        entry = self.fields.get(id(record))
+        if entry is None:
+            entry = self.fields[id(record)] = (record, set())
+        entry[1].add(name)
+        return value if wrap is _same else wrap(value)
 
 
 def _same(value: Any) -> Any:
@@ -131,8 +140,16 @@ class Tracked:
         self._recorder = recorder
 
     def __getattr__(self, name: str) -> Any:
-        recorder = self._recorder
-        return recorder.read(self._record, name, lambda value: track(value, recorder))
+        record = self._record
+        value = getattr(record, name)
+        if type(value) in PLAIN:  # the usual case, inlined: a scalar field
+            fields = self._recorder.fields
+            entry = fields.get(id(record))
+            if entry is None:
+                entry = fields[id(record)] = (record, set())
+            entry[1].add(name)
+            return value
+        return self._recorder.read(record, name, self._recorder.wrap)
 
     @property  # type: ignore[misc]
     def __class__(self) -> type:
@@ -169,12 +186,27 @@ class RecordingEnvironment(Environment):
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         recorder = self.recorder
-        if recorder is not None and type(obj) in KEYED:
+        if recorder is None or type(obj) not in KEYED:  # Environment.getattr, inlined: no extra call per `a.b`
             try:
-                return recorder.read(obj, attribute, _same)
+                return getattr(obj, attribute)
             except AttributeError:
+                pass
+            try:
+                return obj[attribute]
+            except (TypeError, LookupError, AttributeError):
                 return self.undefined(obj=obj, name=attribute)
-        return super().getattr(obj, attribute)
+        try:
+            value = getattr(obj, attribute)
+        except AttributeError:
+            return self.undefined(obj=obj, name=attribute)
+        kind = type(value)
+        if kind is dict or kind is MethodType:
+            return recorder.read(obj, attribute, _same)
+        entry = recorder.fields.get(id(obj))  # Recorder.note, inlined: this runs for every `a.b` of a page
+        if entry is None:
+            entry = recorder.fields[id(obj)] = (obj, set())
+        entry[1].add(attribute)
+        return value
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         if self.recorder is not None and type(obj) in KEYED and isinstance(argument, str):
@@ -212,25 +244,33 @@ def recording(env: Environment) -> Iterator[Recorder]:
 
 
 class ReadDigests:
-    """The digest of some fields of a record, computed once per build and process (records are frozen)."""
+    """The digest of some fields of a record: each field's token digested once per build and process (records
+    are frozen), a group's digest made of its fields' digests."""
 
     def __init__(self) -> None:
-        self.known: dict[tuple[int, frozenset[Field]], tuple[Any, str]] = {}
+        self.fields: dict[tuple[int, Field], tuple[Any, bytes]] = {}
+        self.groups: dict[tuple[int, frozenset[Field]], str] = {}
+
+    def field(self, record: Any, name: Field) -> bytes:
+        key = (id(record), name)
+        found = self.fields.get(key)
+        if found is None:
+            found = self.fields[key] = (record, field_digest(record, name))
+        return found[1]
 
     def __call__(self, record: Any, fields: frozenset[Field]) -> str:
         key = (id(record), fields)
-        found = self.known.get(key)
+        found = self.groups.get(key)
         if found is None:
-            found = self.known[key] = (record, fields_digest(record, fields))
-        return found[1]
+            parts = b"".join(self.field(record, name) for name in sorted(fields, key=repr))
+            found = self.groups[key] = hashlib.blake2b(parts, digest_size=12).hexdigest()
+        return found
 
 
-def page_reads(recorder: Recorder, digests: ReadDigests) -> PageReads:
+def page_reads(recorder: Recorder) -> PageReads:
     groups = []
-    for key, names in recorder.fields.items():
-        record = recorder.objects[key]
+    for record, names in recorder.fields.values():
         ref = ref_of(record)
         if ref is not None:
-            fields = frozenset(names)
-            groups.append((ref, fields, digests(record, fields)))
+            groups.append((ref, frozenset(names)))
     return PageReads(tuple(sorted(recorder.templates)), tuple(groups))

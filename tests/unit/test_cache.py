@@ -18,8 +18,9 @@ def filled_cache() -> ContentCache:
         cache.put(cache.derived, key, f"listing {number}")
         cache.stats[f"content/articles/a{number}.md"] = ((number, number * 10), "salt", key)
     log = cache.reads.setdefault("/site/build", ReadLog())
-    reads = PageReads(("index.html",), ((("article", "a.md"), frozenset({"title"}), "digest"),))
-    log.commit({}, [log.intern(PageSpec(PageKind.HOME, "/", number=1), "base", reads)], {"index.html"})
+    reads = PageReads(("index.html",), ((("article", "a.md"), frozenset({"title"})),))
+    spec = PageSpec(PageKind.HOME, "/", number=1)
+    log.commit({}, [log.intern(spec, "base", reads, lambda ref, fields: "digest")], {"index.html"})
     return cache
 
 

@@ -42,7 +42,6 @@ class Rendered:
     base: str
     templates: tuple[str, ...]
     groups: array
-    digests: tuple[str, ...]
 
 
 class ReadLog:
@@ -82,10 +81,15 @@ class ReadLog:
             known_ref.append(found)
         return found
 
-    def intern(self, spec: PageSpec, base: str, reads: PageReads) -> Rendered:
-        """One rendered page's reads as group numbers (taken as they arrive: what workers send is dropped)."""
-        ids = array("I", (self.group_id(ref, fields, digest) for ref, fields, digest in reads.groups))
-        return Rendered(spec, base, reads.templates, ids, tuple(digest for _, _, digest in reads.groups))
+    def intern(self, spec: PageSpec, base: str, reads: PageReads, values: GroupValues) -> Rendered:
+        """One rendered page's reads as group numbers (taken as they arrive: what workers send is dropped). A new
+        group is digested in `values`, the Site the page was rendered from; a known one is current already
+        (`changed_groups` gave the new digest of every group whose record changed)."""
+        ids = array("I")
+        for ref, fields in reads.groups:
+            found = self.ids.get((ref, fields))
+            ids.append(found if found is not None else self.group_id(ref, fields, values(ref, fields)))
+        return Rendered(spec, base, reads.templates, ids)
 
     def changed_refs(self, before: Site, after: Site) -> list[Ref]:
         """The records read by some page that are not the very same objects in both Sites (a long-lived
@@ -142,8 +146,6 @@ class ReadLog:
             self.digests[group_id] = digest
         for page in rendered:
             touched = True
-            for group_id, digest in zip(page.groups, page.digests, strict=True):
-                self.digests[group_id] = digest
             self.pages[page.spec.rel_path] = PageRecord(page.spec, page.base, page.templates, page.groups)
         for rel_path in set(self.pages) - present:
             del self.pages[rel_path]
@@ -164,6 +166,18 @@ class ReadLog:
             groups = array("I", (renumber[i] for i in record.groups))
             log.pages[rel_path] = PageRecord(record.spec, record.base, record.templates, groups)
         return log
+
+
+class GroupValues:
+    """The digest of a group's fields in one Site."""
+
+    def __init__(self, site: Site):
+        self.resolve = Resolver(site)
+        self.digests = ReadDigests()
+
+    def __call__(self, ref: Ref, fields: frozenset[Field]) -> str:
+        record = self.resolve(ref)
+        return "(gone)" if record is None else self.digests(record, fields)
 
 
 class PageBases:
