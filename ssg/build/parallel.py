@@ -155,12 +155,16 @@ def release_free_memory() -> None:
 def forked_pool(workers: int, initializer: Callable[..., None], initargs: tuple) -> Iterator[ProcessPoolExecutor]:
     """A pool of forked workers. gc.freeze() first: otherwise each child's collector touches (and so copies)
     every page of the parent's heap it inherited. And free memory goes back to the system first, so the
-    children do not start out holding it too."""
+    children do not start out holding it too. Each worker ends when this process does, even by SIGKILL
+    (`orphans.start_worker`): a killed build leaves no process behind."""
+    from ssg.build.orphans import start_worker  # imported here: this function is the only user
+
     gc.freeze()
     release_free_memory()
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
+        tied = (os.getpid(), initializer, *initargs)
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker, initargs=tied) as pool:
             yield pool
     finally:
         gc.unfreeze()
