@@ -11,6 +11,7 @@ import filecmp
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,17 @@ from ssg.source import walk_files
 
 class OutputError(Exception):
     """The output folder cannot be used (it would overwrite the site, or the disk refuses)."""
+
+
+@contextmanager
+def writing(what: Path | str) -> Iterator[None]:
+    """The disk refusing (full, read-only, no permission) is the user's situation, not our bug: an OutputError
+    naming the file, never a traceback. Plain message: it crosses from worker processes pickled."""
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise OutputError(f"cannot write the output ({what}): {reason}; the previous output is unchanged") from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +90,8 @@ class Destination:
         if output_dir.is_dir():
             return cls(output_dir, None, beside(output_dir, "new"))  # named here: workers have other pids
         stage = staging_dir(output_dir)
-        stage.mkdir(parents=True)
+        with writing(stage):
+            stage.mkdir(parents=True)
         return cls(output_dir, stage)
 
     def prepare(self, rel_path: str, data: bytes) -> Path | None:
@@ -89,19 +102,25 @@ class Destination:
             if same_bytes(self.output_dir / rel_path, data):
                 return None
             path = self.new_path(rel_path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        with writing(rel_path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.write_bytes(data)
+            except BaseException:
+                path.unlink(missing_ok=True)  # half a file (a full disk) goes at once, not at the end of the build
+                raise
         return path
 
     def prepare_parts(self, rel_path: str, parts: Iterable[str]) -> Path | None:
         """`prepare` for a page written as it is rendered, never whole in memory. An update writes it beside
         the output folder, not in it: if it turns out unchanged, no folder of the output was touched."""
         path = self.stage / rel_path if self.stage is not None else self.new_path(rel_path)
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            with path.open("w", encoding="utf-8", newline="") as stream:
-                stream.writelines(parts)
-        except BaseException:  # the template failed half-way: nothing of it stays
+            with writing(rel_path):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with path.open("w", encoding="utf-8", newline="") as stream:
+                    stream.writelines(parts)
+        except BaseException:  # the template (or the disk) failed half-way: nothing of it stays
             path.unlink(missing_ok=True)
             raise
         if self.stage is None and same_contents(path, self.output_dir / rel_path):
@@ -147,9 +166,10 @@ def write_output(
                     yield new, target
             elif item.source is not None and not (item.rel_path in existing and same_file(target, item.source)):
                 new = destination.new_path(item.rel_path)
-                new.parent.mkdir(parents=True, exist_ok=True)
                 try:
-                    shutil.copy2(item.source, new)
+                    with writing(item.rel_path):
+                        new.parent.mkdir(parents=True, exist_ok=True)
+                        shutil.copy2(item.source, new)
                 except BaseException:
                     new.unlink(missing_ok=True)  # half a copy
                     raise
@@ -205,7 +225,19 @@ def move_into_place(
     gone = to_remove()
     if not ready and not gone:
         return written
-    undo = start_journal(output_dir, written + gone)
+    with writing(output_dir):
+        undo = start_journal(output_dir, written + gone)
+        try:
+            commit(output_dir, undo, ready, written, gone)
+        except OSError:
+            roll_back(output_dir, undo)  # the disk refused half-way: as if the commit never began
+            raise
+    return written
+
+
+def commit(output_dir: Path, undo: Path, ready: list[tuple[Path, Path]], written: list[str], gone: list[str]) -> None:
+    """Rename the new files over their targets, then remove what the site no longer has; each previous file is
+    kept in the journal first."""
     for (new, target), rel_path in zip(ready, written, strict=True):
         keep_previous(undo, target, rel_path)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -215,7 +247,6 @@ def move_into_place(
         (output_dir / rel_path).unlink(missing_ok=True)
         remove_empty_parents(output_dir, output_dir / rel_path)
     end_journal(output_dir, undo)
-    return written
 
 
 JOURNAL = "journal"  # in the undo folder: one line per rel path the commit touches, "1\t" if it existed before
@@ -281,12 +312,14 @@ def write_fresh(destination: Destination, files: Iterable[OutputFile]) -> WriteS
                 destination.prepare(item.rel_path, item.data)
             elif item.source is not None:
                 target = stage / item.rel_path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(item.source, target)
+                with writing(item.rel_path):
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(item.source, target)
             elif item.prepared is None:
                 raise OutputError(f"{item.rel_path}: kept from a previous output, but there is none")
             written.append(item.rel_path)
-        stage.rename(destination.output_dir)
+        with writing(destination.output_dir):
+            stage.rename(destination.output_dir)
     except BaseException:
         destination.discard()
         raise
