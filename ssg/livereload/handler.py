@@ -42,7 +42,7 @@ class PreviewHTTPServer(ThreadingHTTPServer):
 
     daemon_threads = True
     block_on_close = False
-    request_queue_size = 128  # the listen backlog: a burst of connections waits instead of being refused
+    request_queue_size = 1024  # the listen backlog: a burst of connections waits instead of SYNs being dropped
 
     def __init__(self, address: tuple[str, int], config: SiteConfig) -> None:
         if ":" in address[0]:
