@@ -202,6 +202,8 @@ def publish(site_dir: Path, target: str | None, dry_run: bool, keep_removed: boo
         except SiteError as exc:
             click.echo("The build failed; nothing was published.", err=True)
             fail(exc.report)
+        except OutputError as exc:
+            raise click.UsageError(f"{exc}; nothing was published") from exc
         print_report(result.report)
         try:
             with progress_bar("Uploading") as progress:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import socket
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
+from http.client import LineTooLong
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
@@ -14,10 +17,12 @@ from urllib.parse import quote
 from ssg.livereload.channel import Channel
 from ssg.livereload.client import CLIENT_JS
 from ssg.livereload.inject import inject_script, script_tag
+from ssg.livereload.limits import MAX_CONNECTIONS, MAX_STREAMS, Gauge, HeadReader, client_gone
 from ssg.livereload.paths import content_type, resolve_url_path
 
 RESERVED = "__livereload/"
 KEEPALIVE_SECONDS = 10.0
+POLL_SECONDS = 1.0  # how soon an event stream notices its client left (counted in `streams`)
 
 
 @dataclass(frozen=True)
@@ -32,21 +37,39 @@ class SiteConfig:
 
 
 class PreviewHTTPServer(ThreadingHTTPServer):
-    """Daemon request threads that never block shutdown (SSE streams stay open for minutes)."""
+    """Daemon request threads that never block shutdown (SSE streams stay open for minutes); open connections
+    and event streams counted against caps (`limits.py`), so no client can exhaust threads or memory."""
 
     daemon_threads = True
     block_on_close = False
+    request_queue_size = 1024  # the listen backlog: a burst of connections waits instead of SYNs being dropped
 
     def __init__(self, address: tuple[str, int], config: SiteConfig) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.config = config
+        self.connections = Gauge(MAX_CONNECTIONS)
+        self.streams = Gauge(MAX_STREAMS)
         super().__init__(address, PreviewHandler)
 
+    def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
+        """A thread per connection while there are places; beyond the cap the connection is closed at once."""
+        if not self.connections.enter():
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.connections.leave()
+
     def handle_error(self, request: object, client_address: object) -> None:
-        """A client that went away is normal; anything else is logged once, without a traceback spam."""
+        """A client that went away, was too slow or sent too much is normal; anything else is logged once,
+        without a traceback spam."""
         exc = sys.exception()
-        if not isinstance(exc, ConnectionError):
+        if not isinstance(exc, (ConnectionError, TimeoutError, LineTooLong)):
             self.config.log(f"preview server: error serving {client_address}: {exc!r}")
 
 
@@ -58,6 +81,22 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         """No per-request lines on stderr."""
+
+    def setup(self) -> None:
+        """Requests are read through a HeadReader: a deadline and a byte budget for each request head."""
+        super().setup()
+        self.rfile.close()  # the plain reader: a socket is only really closed once all its readers are
+        self.head = HeadReader(self.connection)
+        self.rfile = io.BufferedReader(self.head)
+
+    def handle_one_request(self) -> None:
+        self.head.start_head()
+        super().handle_one_request()
+
+    def parse_request(self) -> bool:
+        parsed = super().parse_request()
+        self.head.end_head()
+        return parsed
 
     def do_GET(self) -> None:
         self._respond(head=False)
@@ -137,7 +176,21 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _stream_events(self, head: bool) -> None:
-        """Server-Sent Events until the client leaves or the server stops."""
+        """Server-Sent Events until the client leaves or the server stops; at most MAX_STREAMS at once."""
+        streams = self.server.streams
+        if not streams.enter():
+            self.send_response(HTTPStatus.SERVICE_UNAVAILABLE)
+            self.send_header("Retry-After", "5")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        try:
+            self._send_events(head)
+        finally:
+            streams.leave()
+        self.close_connection = True
+
+    def _send_events(self, head: bool) -> None:
         channel = self.server.config.channel
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
@@ -147,17 +200,22 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if head:
             return
         seq, messages = channel.hello()
+        quiet_since = time.monotonic()
         try:
             self.wfile.write(b"retry: 500\n\n")
             while messages is not None:
-                chunk = b"".join(_frame(event, data) for _, event, data in messages) or b": keepalive\n\n"
-                self.wfile.write(chunk)
+                if messages:
+                    self.wfile.write(b"".join(_frame(event, data) for _, event, data in messages))
+                    seq, quiet_since = messages[-1][0], time.monotonic()
+                elif client_gone(self.connection):
+                    return  # the page was closed or reloaded
+                elif time.monotonic() - quiet_since >= KEEPALIVE_SECONDS:
+                    self.wfile.write(b": keepalive\n\n")
+                    quiet_since = time.monotonic()
                 self.wfile.flush()
-                seq = messages[-1][0] if messages else seq
-                messages = channel.wait(seq, KEEPALIVE_SECONDS)
+                messages = channel.wait(seq, POLL_SECONDS)
         except (ConnectionError, TimeoutError):
-            return  # the page was closed or reloaded
-        self.close_connection = True
+            return  # the page was closed or reloaded, or stopped reading
 
 
 def _frame(event: str, data: str) -> bytes:

@@ -154,6 +154,24 @@ class LiveReloadServer:
         self._channel.set_error(text)
 
     @property
+    def open_connections(self) -> int:
+        """Connections being served now (each holds a daemon thread; capped by limits.MAX_CONNECTIONS)."""
+        httpd = self._httpd
+        return httpd.connections.count if httpd is not None else 0
+
+    @property
+    def open_streams(self) -> int:
+        """Open event streams, one per open preview tab (capped by limits.MAX_STREAMS)."""
+        httpd = self._httpd
+        return httpd.streams.count if httpd is not None else 0
+
+    @property
+    def bound_address(self) -> tuple[str, int]:
+        """The interface and port the server listens on (the host is loopback unless the caller chose one)."""
+        httpd = self._httpd
+        return (str(httpd.server_address[0]), int(httpd.server_address[1])) if httpd else (self.host, self.port)
+
+    @property
     def version(self) -> str:
         """The output version the injected script carries (changes on every reload and server run)."""
         return self._channel.version

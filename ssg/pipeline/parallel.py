@@ -27,6 +27,7 @@ from ssg.model.types import Site
 from ssg.output import Destination
 from ssg.pipeline.bodies import BodySource, render_all, render_source
 from ssg.pipeline.load import ReadResult, article_parser, read_and_parse
+from ssg.pipeline.orphans import start_worker
 from ssg.pipeline.templates import raised_in_template, template_diagnostic
 from ssg.render import PageReads, PageSpec, create_environment, render_recorded
 from ssg.render.environment import forget_memoized
@@ -162,12 +163,15 @@ def release_free_memory() -> None:
 def forked_pool(workers: int, initializer: Callable[..., None], initargs: tuple) -> Iterator[ProcessPoolExecutor]:
     """A pool of forked workers. gc.freeze() first: otherwise each child's collector touches (and so copies)
     every page of the parent's heap it inherited. And free memory goes back to the system first, so the
-    children do not start out holding it too."""
+    children do not start out holding it too. Each worker ends when this process does, even by SIGKILL
+    (`orphans.start_worker`): a killed build leaves no process behind."""
+
     gc.freeze()
     release_free_memory()
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
+        tied = (os.getpid(), initializer, *initargs)
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker, initargs=tied) as pool:
             yield pool
     finally:
         gc.unfreeze()

@@ -9,10 +9,15 @@ from pathlib import Path
 from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
 from ssg.errors import Diagnostic, Severity
+from ssg.output import OutputError
 
 
 def template_diagnostic(exc: Exception, site_dir: Path) -> Diagnostic:
-    """`templates/article.html:12:0: error: 'x' is undefined`, pointing at the template that failed."""
+    """`templates/article.html:12:0: error: 'x' is undefined`, pointing at the template that failed. A page that
+    failed because the disk refused its file (a streamed page is written as the template yields) is not the
+    template's fault: that OutputError goes on up, to stop the build with its own message."""
+    if isinstance(exc, OutputError):
+        raise exc
     filename, line = None, 0
     if isinstance(exc, TemplateSyntaxError):
         filename, line = exc.filename, exc.lineno or 0

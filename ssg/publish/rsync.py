@@ -19,6 +19,7 @@ from ssg.publish.plan import Plan, Progress, PublishError, load_output_files
 
 # rsync's own rule: a colon before any slash means host:path.
 REMOTE = re.compile(r"[^/]*:|rsync://")
+DELAYED = ".~tmp~"  # where --delay-updates gathers a folder's files before moving them in (rsync's default)
 
 
 def is_remote(path: str) -> bool:
@@ -111,5 +112,16 @@ class RsyncPublisher:
             errors.seek(0)
             stderr = errors.read()
         if process.returncode != 0:
+            if not is_remote(self.destination):
+                remove_delayed(Path(self.destination))
             raise self.failed(stderr)
         return len(sent), sum(self.files[p].stat().st_size for p in sent if p in self.files)
+
+
+def remove_delayed(root: Path) -> None:
+    """A failed rsync (a full disk) leaves the files it had gathered in a `.~tmp~` folder inside each folder of the
+    target, and later runs keep them (rsync protects its partial folders from --delete): remove them, so the
+    target holds only the site it served before (SPEC §9). A remote target is left as rsync leaves it."""
+    for folder in sorted(root.rglob(DELAYED), reverse=True):
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)
