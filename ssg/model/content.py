@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ssg.config import ID_PATTERN, SiteConfig
 from ssg.errors import Report, did_you_mean
+from ssg.model.evidence import parse_evidence
 from ssg.model.types import ActorEntry, Article, Claim, Date, Page, Profile, Source
 from ssg.source import Position, SourceDoc, YamlList, YamlMap
-from ssg.urls import Urls, slugify
+from ssg.urls import Urls, slugify, url_problem
 
 ARTICLE_KEYS = ("title", "date", "updated", "slug", "summary", "draft", "tags", "source", "people", "claims")
 ENTRY_KEYS = ("name", "role", "aliases", "type", "wikidata", "image", "url")
@@ -19,6 +21,7 @@ CLAIM_KEYS = ("id", "by", "quote", "text", "about", "date", "verdict", "review",
 PROFILE_KEYS = ("name", "type", "role", "aliases", "wikidata", "image", "url")
 PAGE_KEYS = ("title", "summary", "slug", "draft", "weight")
 ACTOR_TYPES = ("person", "organization")
+WIKIDATA_ID = re.compile(r"Q[1-9][0-9]*\Z")  # ASCII digits only: str.isdigit() also takes '²' and '٣'
 
 
 @dataclass
@@ -126,9 +129,20 @@ class Checker:
             return None
         return value
 
+    def url(self, data: YamlMap, key: str) -> str | None:
+        """A link target: http(s), mailto or a site path (SPEC §3, the URL rule); else an error at its value."""
+        value = self.string(data, key)
+        return value if value is not None and self.url_ok(value, data.where(key), key) else None
+
+    def url_ok(self, value: str, pos: Position, key: str = "evidence") -> bool:
+        problem = url_problem(value)
+        if problem is not None:
+            self.error(pos, f"unsafe URL in '{key}': {problem}")
+        return problem is None
+
     def wikidata(self, data: YamlMap) -> str | None:
         value = self.string(data, "wikidata")
-        if value is not None and not (value[:1] == "Q" and value[1:].isdigit()):
+        if value is not None and not WIKIDATA_ID.match(value):
             self.error(data.where("wikidata"), f"invalid Wikidata id '{value}': it looks like Q6012")
             return None
         return value
@@ -201,7 +215,7 @@ def parse_source_field(check: Checker, meta: YamlMap) -> Source | None:
     if source is None:
         return None
     check.unknown_keys(source, ("name", "url"), "'source'")
-    return Source(name=check.string(source, "name"), url=check.string(source, "url"))
+    return Source(name=check.string(source, "name"), url=check.url(source, "url"))
 
 
 def parse_people(check: Checker, meta: YamlMap, profile_ids: set[str]) -> tuple[ActorEntry, ...]:
@@ -266,8 +280,8 @@ def parse_entry(
         aliases=check.strings(value, "aliases"),
         type=check.actor_type(value),
         wikidata=check.wikidata(value),
-        image=check.string(value, "image"),
-        url=check.string(value, "url"),
+        image=check.url(value, "image"),
+        url=check.url(value, "url"),
         line=key_pos.line,
         col=key_pos.col,
     )
@@ -363,7 +377,7 @@ def parse_claim(
         date=date,
         verdict_id=verdict_id,
         review=check.string(data, "review"),
-        evidence=check.strings(data, "evidence"),
+        evidence=parse_evidence(check, data),
         line=data.pos.line,
         col=data.pos.col,
     )
@@ -401,8 +415,8 @@ def parse_profile(doc: SourceDoc, actor_id: str, report: Report) -> Profile | No
         role=check.string(meta, "role"),
         aliases=check.strings(meta, "aliases"),
         wikidata=check.wikidata(meta),
-        image=check.string(meta, "image"),
-        url=check.string(meta, "url"),
+        image=check.url(meta, "image"),
+        url=check.url(meta, "url"),
         body=doc.body,
         body_line=doc.body_line,
         line=meta.pos.line,

@@ -3,7 +3,9 @@ under the base path, diagnostics at their file places; and CommonMark left exact
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -458,3 +460,22 @@ def test_every_commonmark_example_renders_as_plain_markdown_it(raw_html: bool) -
                 f"  markdown: {example['markdown']!r}\n  expected: {expected!r}\n  got:      {body.html!r}"
             )
     assert not failures, f"{len(failures)} CommonMark examples differ:\n" + "\n".join(failures[:20])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[x](javascript:alert(1))",
+        "[x](JAVASCRIPT:alert(1))",
+        "[x](jav&#x09;ascript:alert(1))",
+        "[x](data:text/html,<b>x</b>)",
+        "[x](vbscript:msgbox)",
+        "![x](javascript:alert(1))",
+        "<javascript:alert(1)>",
+        "[x]\n\n[x]: javascript:alert(1)",
+    ],
+)
+def test_body_links_with_unsafe_schemes_get_no_href(body: str) -> None:
+    """markdown-it's validateLink drops javascript:, vbscript:, file: and non-image data: targets (security.md)."""
+    targets = re.findall(r'(?:href|src)="([^"]*)"', render(body).html)
+    assert not [t for t in targets if re.match(r"\s*(javascript|vbscript|data):", html.unescape(t), re.I)]

@@ -12,7 +12,7 @@ from ssg.config import SiteConfig, Verdict
 from ssg.errors import Diagnostic, Report, Severity
 from ssg.model.content import parse_article, parse_profile
 from ssg.model.link import link_site, merge_actors
-from ssg.model.types import Actor, Article, Claim, Profile, evolve
+from ssg.model.types import Actor, Article, Claim, Evidence, Profile, evolve
 from ssg.source import parse_source
 from ssg.urls import Urls
 
@@ -101,7 +101,7 @@ Body.
     assert (claim.quote, claim.text) == ("Tell Trump that I expect him here.", None)
     assert claim.date == dt.date(2025, 2, 28)
     assert claim.verdict_id == "true"  # `verdict: true` is the id "true", not a boolean (SPEC §3)
-    assert claim.evidence == ("https://example.org/transcript",)
+    assert claim.evidence == (Evidence("https://example.org/transcript", "https://example.org/transcript"),)
     assert claim.path == "/articles/talks/#claim-expects-leaders"
     assert result.body_line == 21  # the body itself is read where it is rendered
 
