@@ -287,6 +287,7 @@ class ContentFiles:
     pages: tuple[tuple[Path, str], ...] = ()
     assets: tuple[tuple[Path, str], ...] = ()  # every non-Markdown file (page bundles, images, PDFs)
     ignored: tuple[tuple[Path, str], ...] = ()  # Markdown in no place the SPEC gives meaning to
+    outside_links: tuple[str, ...] = ()  # rel_paths of symlinks leaving the site (content/, templates/): refused
 
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -299,9 +300,12 @@ def discover_content(site_dir: Path) -> ContentFiles:
     """List content/ (SPEC §1): articles/*.md or articles/<slug>/index.md, actors/<id>.md, pages/<slug>.md."""
     content = site_dir / "content"
     found: dict[str, list[tuple[Path, str]]] = {k: [] for k in ("articles", "profiles", "pages", "assets", "ignored")}
-    if not content.is_dir():
-        return ContentFiles()
+    outside = links_leaving(site_dir)
+    if not content.is_dir() or "content" in outside:
+        return ContentFiles(outside_links=outside)
     for inner in walk_files(content):
+        if f"content/{inner}" in outside:
+            continue
         parts = inner.split("/")
         name = parts[-1]
         suffix = os.path.splitext(name)[1].lower()
@@ -324,7 +328,38 @@ def discover_content(site_dir: Path) -> ContentFiles:
         else:
             kind = "ignored"
         found[kind].append((content / inner, f"content/{inner}"))
-    return ContentFiles(**{kind: tuple(files) for kind, files in found.items()})
+    return ContentFiles(**{kind: tuple(files) for kind, files in found.items()}, outside_links=outside)
+
+
+LINKED_FOLDERS = ("content", "templates")  # templates/static/ included
+
+
+def links_leaving(site_dir: Path) -> tuple[str, ...]:
+    """The rel_paths of symlinks under content/ and templates/ (or those folders themselves) that resolve outside
+    the site folder: refused, so that a link cannot publish or render a file from elsewhere on the machine
+    (security.md). Links that stay inside the site are fine. Linked folders are not entered (as os.walk)."""
+    site = site_dir.resolve()
+    found: list[str] = []
+    stack: list[Path] = []
+    for name in LINKED_FOLDERS:
+        root = site_dir / name
+        if root.is_symlink() and not root.resolve().is_relative_to(site):
+            found.append(name)
+        elif root.is_dir():
+            stack.append(root)
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue  # unreadable: reading its files reports it
+        for entry in entries:
+            if entry.is_symlink():
+                if not Path(entry.path).resolve().is_relative_to(site):
+                    found.append(Path(entry.path).relative_to(site_dir).as_posix())
+            elif entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+    return tuple(sorted(found))
 
 
 def content_rel_path(site_dir: Path, path: Path) -> str | None:

@@ -27,6 +27,16 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+def tag_slug(tag: str) -> str:
+    """A tag's name in URLs: its ASCII slug, or for a tag in another script (`мир`, `和平`) its letters, marks and
+    digits joined by '-', lower case; '' when it has none (so '..' or '/' never reach a path)."""
+    ascii_slug = slugify(tag)
+    if ascii_slug:
+        return ascii_slug
+    kept = "".join(c if unicodedata.category(c)[0] in "LMN" else " " for c in tag.lower())
+    return "-".join(kept.split())
+
+
 @dataclass(frozen=True, slots=True)
 class Urls:
     """URL building for one site: its base_url and permalink pattern."""

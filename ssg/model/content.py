@@ -8,12 +8,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ssg.config import ID_PATTERN, SiteConfig
+from ssg.config import ID_PATTERN, SiteConfig, name_problem
 from ssg.errors import Report, did_you_mean
 from ssg.model.evidence import parse_evidence
 from ssg.model.types import ActorEntry, Article, Claim, Date, Page, Profile, Source
 from ssg.source import Position, SourceDoc, YamlList, YamlMap
-from ssg.urls import Urls, slugify, url_problem
+from ssg.urls import Urls, slugify, tag_slug, url_problem
 
 ARTICLE_KEYS = ("title", "date", "updated", "slug", "summary", "draft", "tags", "source", "people", "claims")
 ENTRY_KEYS = ("name", "role", "aliases", "type", "wikidata", "image", "url")
@@ -140,6 +140,29 @@ class Checker:
             self.error(pos, f"unsafe URL in '{key}': {problem}")
         return problem is None
 
+    def folder_name(self, pos: Position, value: str, what: str) -> bool:
+        """A slug, id or tag that names an output folder must be a plain file name on every system."""
+        problem = name_problem(value)
+        if problem is not None:
+            shown = value if len(value) <= 40 else value[:40] + "…"
+            self.error(pos, f"invalid {what} '{shown}': {problem}")
+        return problem is None
+
+    def tags(self, meta: YamlMap) -> tuple[str, ...]:
+        """`tags`: each becomes /tags/<slug>/ (`tag_slug`); one that cannot name a folder is an error at it."""
+        value, places = meta.get("tags"), {}
+        if isinstance(value, YamlList):
+            for item, pos, raw in zip(value, value.item_pos, value.raw, strict=True):
+                places.setdefault(str(item if isinstance(item, str) else raw).strip(), pos)
+        tags = []
+        for tag in self.strings(meta, "tags"):
+            slug, pos = tag_slug(tag), places.get(tag, meta.where("tags"))
+            if not slug:
+                self.error(pos, f"invalid tag '{tag}': it has no letters or digits to name its page")
+            elif self.folder_name(pos, slug, "tag"):
+                tags.append(slug)
+        return tuple(dict.fromkeys(tags))
+
     def wikidata(self, data: YamlMap) -> str | None:
         value = self.string(data, "wikidata")
         if value is not None and not WIKIDATA_ID.match(value):
@@ -172,7 +195,9 @@ def parse_article(
     if not ID_PATTERN.match(slug):
         where = meta.where("slug") if "slug" in meta else Position(1, 1)
         check.error(where, f"invalid slug '{slug}': slugs match [a-z0-9][a-z0-9-]*", slugify(slug) or None)
-    tags = tuple(slugify(tag) or tag for tag in check.strings(meta, "tags"))
+    elif not check.folder_name(meta.where("slug") if "slug" in meta else Position(1, 1), slug, "slug"):
+        slug = "-"  # a stand-in: the error stops the build
+    tags = check.tags(meta)
     people = parse_people(check, meta, profile_ids)
     declared = {entry.id for entry in people} | profile_ids
     complete = title is not None and date is not None
@@ -241,6 +266,8 @@ def parse_people(check: Checker, meta: YamlMap, profile_ids: set[str]) -> tuple[
         return ()
     for actor_id, value in people.items():
         key_pos = people.key_pos[actor_id]
+        if ID_PATTERN.match(actor_id) and not check.folder_name(key_pos, actor_id, "actor id"):
+            continue
         if not ID_PATTERN.match(actor_id):
             check.error(
                 key_pos,
@@ -405,6 +432,8 @@ def parse_profile(doc: SourceDoc, actor_id: str, report: Report) -> Profile | No
             f"invalid actor id '{actor_id}' in the file name: ids match [a-z0-9][a-z0-9-]*",
         )
         return None
+    if not check.folder_name(Position(0, 0), actor_id, "actor id"):
+        return None
     meta = doc.meta if doc.meta is not None else YamlMap(Position(1, 1))
     check.unknown_keys(meta, PROFILE_KEYS, "an actor profile")
     return Profile(
@@ -435,6 +464,8 @@ def parse_page(doc: SourceDoc, urls: Urls, report: Report) -> Page | None:
     slug = check.string(meta, "slug") or default_slug(doc.rel_path)
     if not ID_PATTERN.match(slug):
         check.error(meta.where("slug") if "slug" in meta else Position(1, 1), f"invalid slug '{slug}'")
+        return None
+    if not check.folder_name(meta.where("slug") if "slug" in meta else Position(1, 1), slug, "slug"):
         return None
     weight = meta.get("weight", 0)
     if not isinstance(weight, int) or isinstance(weight, bool):

@@ -316,3 +316,34 @@ def test_discover_content_sorts_files_by_kind(tmp_path: Path) -> None:
     assert [rel for _, rel in found.pages] == ["content/pages/about.md"]
     assert [rel for _, rel in found.assets] == ["content/articles/bundle/map.png", "content/report.pdf"]
     assert [rel for _, rel in found.ignored] == ["content/articles/bundle/notes.md"]
+
+
+def test_symlinks_leaving_the_site_are_refused_and_links_inside_kept(tmp_path: Path) -> None:
+    site, outside = tmp_path / "site", tmp_path / "secret.txt"
+    outside.write_text("not for publishing")
+    (site / "content" / "articles").mkdir(parents=True)
+    (site / "templates" / "static").mkdir(parents=True)
+    (site / "content" / "articles" / "a.md").write_text("---\ntitle: A\n---\n")
+    (site / "content" / "articles" / "key.png").symlink_to(outside)
+    (site / "content" / "articles" / "b.md").symlink_to(site / "content" / "articles" / "a.md")
+    (site / "templates" / "static" / "site.css").symlink_to(outside)
+    (site / "templates" / "static" / "up").symlink_to(tmp_path)
+    (site / "templates" / "page.html").symlink_to("../../secret.txt")
+    files = discover_content(site)
+    assert files.outside_links == (
+        "content/articles/key.png",
+        "templates/page.html",
+        "templates/static/site.css",
+        "templates/static/up",
+    )
+    assert [rel for _, rel in files.articles] == ["content/articles/a.md", "content/articles/b.md"]
+    assert files.assets == ()
+
+
+def test_a_content_folder_that_is_a_link_out_of_the_site_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "elsewhere" / "articles").mkdir(parents=True)
+    (tmp_path / "elsewhere" / "articles" / "a.md").write_text("---\ntitle: A\n---\n")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "content").symlink_to(tmp_path / "elsewhere")
+    files = discover_content(tmp_path / "site")
+    assert (files.outside_links, files.articles) == (("content",), ())
