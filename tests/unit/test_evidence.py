@@ -124,3 +124,27 @@ def test_profile_urls_follow_the_rule() -> None:
     assert doc is not None
     parse_profile(doc, "ada-quill", report)
     assert [(d.line, d.col) for d in report.errors] == [(3, 8)]
+
+
+def test_open_data_keeps_plain_urls_as_strings_and_writes_text_items_as_objects() -> None:
+    import json
+
+    import jsonschema
+
+    from ssg.render.data import SCHEMA_DIR, csv_cell, json_parts
+
+    evidence = [
+        Evidence("https://example.org/minutes", "https://example.org/minutes"),
+        Evidence("Eastport council minutes", "/files/minutes.pdf"),
+        Evidence("Ada Quill's letter", None),
+    ]
+    items = [e.url if e.plain else {"text": e.text, "url": e.url} for e in evidence]
+    record = {"evidence": items}
+    assert json.loads("".join(json_parts([record]))) == [record]
+    assert (
+        "".join(json_parts([{"evidence": items[:1]}]))
+        == json.dumps([{"evidence": items[:1]}], ensure_ascii=False, indent=2) + "\n"
+    )
+    assert csv_cell(items) == "https://example.org/minutes|/files/minutes.pdf|Ada Quill's letter"
+    schema = json.loads((SCHEMA_DIR / "claims.schema.json").read_text())
+    jsonschema.validate(items, schema["items"]["properties"]["evidence"])
