@@ -37,7 +37,8 @@ def evidence_item(check: Checker, item: object, pos: Position, raw: str | None) 
         url = check.url(item, "url")
         text = check.string(item, "text") or url
         if text is None:
-            check.error(item.pos, "an evidence item needs 'text' or 'url'")
+            if item.get("url") is None:  # an unsafe url is reported already
+                check.error(item.pos, "an evidence item needs 'text' or 'url'")
             return None
         return Evidence(text=text, url=url)
     if item is None or isinstance(item, YamlList):

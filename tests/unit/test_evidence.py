@@ -148,3 +148,11 @@ def test_open_data_keeps_plain_urls_as_strings_and_writes_text_items_as_objects(
     assert csv_cell(items) == "https://example.org/minutes|/files/minutes.pdf|Ada Quill's letter"
     schema = json.loads((SCHEMA_DIR / "claims.schema.json").read_text())
     jsonschema.validate(items, schema["items"]["properties"]["evidence"])
+
+
+def test_an_evidence_item_without_text_or_url_is_an_error_once() -> None:
+    _, found = claim_evidence("    evidence:\n      - {}\n      - {url: 'javascript:x'}\n")
+    assert [(line, message.split(":")[0]) for line, _, message, _ in found] == [
+        (11, "an evidence item needs 'text' or 'url'"),
+        (12, "unsafe URL in 'url'"),
+    ]
