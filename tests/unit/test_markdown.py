@@ -479,3 +479,20 @@ def test_body_links_with_unsafe_schemes_get_no_href(body: str) -> None:
     """markdown-it's validateLink drops javascript:, vbscript:, file: and non-image data: targets (security.md)."""
     targets = re.findall(r'(?:href|src)="([^"]*)"', render(body).html)
     assert not [t for t in targets if re.match(r"\s*(javascript|vbscript|data):", html.unescape(t), re.I)]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "linked"),
+    [
+        ("艾达·奎尔", "艾达·奎尔说桥梁五月开通。", "艾达·奎尔"),  # Chinese: no spaces between words
+        ("エイダ", "エイダは言った。", "エイダ"),
+        ("อดา", "อดาพูดว่า", "อดา"),
+        ("أدا قويل", "قالت أدا قويل إن", "أدا قويل"),
+        ("Ада Квилл", "Ада Квилл сказала.", "Ада Квилл"),
+        ("Ada", "Ada说", None),  # a Latin name still needs its word boundary
+        ("Квилл", "Квиллова сказала.", None),
+    ],
+)
+def test_autolink_finds_names_in_any_script(name: str, text: str, linked: str | None) -> None:
+    body = clean(text, names=((name, "putin"),), declared=("putin",))
+    assert [m[0] for m in mentions_in(body.html)] == ([linked] if linked else [])
