@@ -14,6 +14,20 @@ from ssg.errors import Report, Stage, did_you_mean
 CONFIG_FILE = "site.toml"
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 PERMALINK_FIELDS = ("slug", "year", "month", "day")
+WINDOWS_RESERVED = re.compile(r"(con|prn|aux|nul|(com|lpt)[0-9¹²³])(\..*)?\Z", re.IGNORECASE)
+MAX_NAME_BYTES = 255  # the longest file name most file systems take
+
+
+def name_problem(name: str) -> str | None:
+    """Why a name cannot be a folder of the output (a slug, an actor or verdict id, a tag), or None: every output
+    path must stay a plain path inside the output folder on any system (security.md)."""
+    if name in ("", ".", "..") or re.search(r"[/\\\x00-\x1f\x7f]", name):
+        return "a file name cannot be empty, '.', '..' or hold '/', '\\' or control characters"
+    if WINDOWS_RESERVED.match(name):
+        return f"'{name.split('.')[0]}' is a reserved file name on Windows"
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        return f"a file name is at most {MAX_NAME_BYTES} bytes"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +276,12 @@ class ConfigReader:
                     f"unknown placeholder '{{{name}}}' in 'build.permalink' (use {{slug}} {{year}} {{month}} {{day}})",
                     did_you_mean(name, PERMALINK_FIELDS),
                 )
+        if re.search(r"[\\\x00-\x1f\x7f]", permalink):
+            self.error(where, "'build.permalink' must not hold a backslash or control characters")
+        for segment in [] if "\\" in permalink else permalink.split("/")[1:-1]:
+            problem = name_problem(segment) if "{" not in segment and segment else None
+            if problem or segment in (".", ".."):
+                self.error(where, f"'build.permalink' has a bad part '{segment}': {problem or 'no . or .. parts'}")
         if "{slug}" not in permalink:
             self.error(where, "'build.permalink' must contain {slug} so that every article gets its own URL")
 
@@ -283,6 +303,8 @@ class ConfigReader:
                 continue
             if not ID_PATTERN.match(verdict_id):
                 self.error((*path, "id"), f"verdict id '{verdict_id}' must match [a-z0-9][a-z0-9-]*")
+            elif name_problem(verdict_id):
+                self.error((*path, "id"), f"verdict id '{verdict_id[:40]}' names a folder: {name_problem(verdict_id)}")
             elif any(v.id == verdict_id for v in verdicts):
                 self.error((*path, "id"), f"verdict id '{verdict_id}' is given twice")
             else:

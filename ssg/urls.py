@@ -8,6 +8,7 @@ A *site path* is '/'-rooted and ignores the prefix (`/actors/putin/`); a *url* i
 from __future__ import annotations
 
 import datetime as dt
+import html
 import posixpath
 import re
 import unicodedata
@@ -24,6 +25,16 @@ def slugify(text: str) -> str:
     """ASCII, lower case, words joined by '-': used for tags and for `ssg new` file names."""
     text = unicodedata.normalize("NFKD", text.translate(SLUG_FOLD)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def tag_slug(tag: str) -> str:
+    """A tag's name in URLs: its ASCII slug, or for a tag in another script (`мир`, `和平`) its letters, marks and
+    digits joined by '-', lower case; '' when it has none (so '..' or '/' never reach a path)."""
+    ascii_slug = slugify(tag)
+    if ascii_slug:
+        return ascii_slug
+    kept = "".join(c if unicodedata.category(c)[0] in "LMN" else " " for c in tag.lower())
+    return "-".join(kept.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,3 +126,36 @@ def resolve_link(href: str, page_site_path: str) -> str | None:
     if path.endswith("/") and normal != "/":
         normal += "/"
     return normal
+
+
+# --- URLs written by users (SPEC §3: the URL rule) --------------------------------------------------------------
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\u2060\ufeff]")  # browsers drop or trip on
+
+
+def url_problem(value: str) -> str | None:
+    """Why a URL from front matter or site.toml is refused, or None: it must be http(s), mailto or a site-relative
+    path (SPEC §3). Browsers ignore case, control characters, whitespace and entities (`jav&#x09;ascript:`) in a
+    scheme, so the scheme is read with them removed; a URL holding control characters is refused outright."""
+    if re.search(r"[\x00-\x1f\x7f]", value):
+        return "it holds a control character"
+    if "\\" in value:
+        return "it holds a backslash (write '/')"
+    folded = INVISIBLE.sub("", html.unescape(html.unescape(value)))
+    scheme = SCHEME.match(folded)
+    if scheme:
+        if scheme.group(1).lower() in SAFE_SCHEMES:
+            return None
+        return f"the scheme '{scheme.group(1).lower()}:' is not allowed (use http:, https:, mailto: or a site path)"
+    if ":" in folded.split("/", 1)[0]:
+        return "it is not a plain site path (use http:, https:, mailto: or a site path)"
+    if folded.startswith("//"):
+        return "a URL without a scheme leads to another site (write 'https:' before it)"
+    return None
+
+
+def looks_like_url(value: str) -> bool:
+    """A plain evidence string must be a URL (SPEC §3): it has a scheme or is a path, and holds no spaces."""
+    return not re.search(r"\s", value) and (SCHEME.match(value) is not None or value.startswith(("/", "./", "../")))

@@ -42,10 +42,10 @@ class NameIndex:
             names = self.by_first_word[first]
             start = text.find(first)
             while start >= 0:
-                if start == 0 or not is_word(text[start - 1]):
+                if start == 0 or not joined(text[start - 1], first[0]):
                     for name in names:  # longest first
                         end = start + len(name)
-                        if text.startswith(name, start) and (end == len(text) or not is_word(text[end])):
+                        if text.startswith(name, start) and (end == len(text) or not joined(name[-1], text[end])):
                             found.append((start, -len(name), name))
                             break
                 start = text.find(first, start + 1)
@@ -60,6 +60,17 @@ class NameIndex:
 
 def is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
+
+
+UNSPACED = re.compile(r"[\u0e00-\u0eff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def joined(left: str, right: str) -> bool:
+    """Whether two neighbouring characters belong to one word. Scripts written without spaces (Chinese, Japanese,
+    Thai) have no word boundary to see: a name in them ends where it ends (`艾达·奎尔说` links `艾达·奎尔`)."""
+    if UNSPACED.match(left) and UNSPACED.match(right):
+        return False
+    return is_word(left) and is_word(right)
 
 
 def autolink_names(blocks: list[tuple[Token, Token | None]], body: BodyState) -> None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ssg.config import ID_PATTERN, SiteConfig
+from ssg.config import ID_PATTERN, SiteConfig, name_problem
 from ssg.errors import Report, did_you_mean
+from ssg.model.evidence import parse_evidence
 from ssg.model.types import ActorEntry, Article, Claim, Date, Page, Profile, Source
 from ssg.source import Position, SourceDoc, YamlList, YamlMap
-from ssg.urls import Urls, slugify
+from ssg.urls import Urls, slugify, tag_slug, url_problem
 
 ARTICLE_KEYS = ("title", "date", "updated", "slug", "summary", "draft", "tags", "source", "people", "claims")
 ENTRY_KEYS = ("name", "role", "aliases", "type", "wikidata", "image", "url")
@@ -19,6 +21,7 @@ CLAIM_KEYS = ("id", "by", "quote", "text", "about", "date", "verdict", "review",
 PROFILE_KEYS = ("name", "type", "role", "aliases", "wikidata", "image", "url")
 PAGE_KEYS = ("title", "summary", "slug", "draft", "weight")
 ACTOR_TYPES = ("person", "organization")
+WIKIDATA_ID = re.compile(r"Q[1-9][0-9]*\Z")  # ASCII digits only: str.isdigit() also takes '²' and '٣'
 
 
 @dataclass
@@ -126,9 +129,43 @@ class Checker:
             return None
         return value
 
+    def url(self, data: YamlMap, key: str) -> str | None:
+        """A link target: http(s), mailto or a site path (SPEC §3, the URL rule); else an error at its value."""
+        value = self.string(data, key)
+        return value if value is not None and self.url_ok(value, data.where(key), key) else None
+
+    def url_ok(self, value: str, pos: Position, key: str = "evidence") -> bool:
+        problem = url_problem(value)
+        if problem is not None:
+            self.error(pos, f"unsafe URL in '{key}': {problem}")
+        return problem is None
+
+    def folder_name(self, pos: Position, value: str, what: str) -> bool:
+        """A slug, id or tag that names an output folder must be a plain file name on every system."""
+        problem = name_problem(value)
+        if problem is not None:
+            shown = value if len(value) <= 40 else value[:40] + "…"
+            self.error(pos, f"invalid {what} '{shown}': {problem}")
+        return problem is None
+
+    def tags(self, meta: YamlMap) -> tuple[str, ...]:
+        """`tags`: each becomes /tags/<slug>/ (`tag_slug`); one that cannot name a folder is an error at it."""
+        value, places = meta.get("tags"), {}
+        if isinstance(value, YamlList):
+            for item, pos, raw in zip(value, value.item_pos, value.raw, strict=True):
+                places.setdefault(str(item if isinstance(item, str) else raw).strip(), pos)
+        tags = []
+        for tag in self.strings(meta, "tags"):
+            slug, pos = tag_slug(tag), places.get(tag, meta.where("tags"))
+            if not slug:
+                self.error(pos, f"invalid tag '{tag}': it has no letters or digits to name its page")
+            elif self.folder_name(pos, slug, "tag"):
+                tags.append(slug)
+        return tuple(dict.fromkeys(tags))
+
     def wikidata(self, data: YamlMap) -> str | None:
         value = self.string(data, "wikidata")
-        if value is not None and not (value[:1] == "Q" and value[1:].isdigit()):
+        if value is not None and not WIKIDATA_ID.match(value):
             self.error(data.where("wikidata"), f"invalid Wikidata id '{value}': it looks like Q6012")
             return None
         return value
@@ -158,7 +195,9 @@ def parse_article(
     if not ID_PATTERN.match(slug):
         where = meta.where("slug") if "slug" in meta else Position(1, 1)
         check.error(where, f"invalid slug '{slug}': slugs match [a-z0-9][a-z0-9-]*", slugify(slug) or None)
-    tags = tuple(slugify(tag) or tag for tag in check.strings(meta, "tags"))
+    elif not check.folder_name(meta.where("slug") if "slug" in meta else Position(1, 1), slug, "slug"):
+        slug = "-"  # a stand-in: the error stops the build
+    tags = check.tags(meta)
     people = parse_people(check, meta, profile_ids)
     declared = {entry.id for entry in people} | profile_ids
     complete = title is not None and date is not None
@@ -201,7 +240,7 @@ def parse_source_field(check: Checker, meta: YamlMap) -> Source | None:
     if source is None:
         return None
     check.unknown_keys(source, ("name", "url"), "'source'")
-    return Source(name=check.string(source, "name"), url=check.string(source, "url"))
+    return Source(name=check.string(source, "name"), url=check.url(source, "url"))
 
 
 def parse_people(check: Checker, meta: YamlMap, profile_ids: set[str]) -> tuple[ActorEntry, ...]:
@@ -227,6 +266,8 @@ def parse_people(check: Checker, meta: YamlMap, profile_ids: set[str]) -> tuple[
         return ()
     for actor_id, value in people.items():
         key_pos = people.key_pos[actor_id]
+        if ID_PATTERN.match(actor_id) and not check.folder_name(key_pos, actor_id, "actor id"):
+            continue
         if not ID_PATTERN.match(actor_id):
             check.error(
                 key_pos,
@@ -266,8 +307,8 @@ def parse_entry(
         aliases=check.strings(value, "aliases"),
         type=check.actor_type(value),
         wikidata=check.wikidata(value),
-        image=check.string(value, "image"),
-        url=check.string(value, "url"),
+        image=check.url(value, "image"),
+        url=check.url(value, "url"),
         line=key_pos.line,
         col=key_pos.col,
     )
@@ -363,7 +404,7 @@ def parse_claim(
         date=date,
         verdict_id=verdict_id,
         review=check.string(data, "review"),
-        evidence=check.strings(data, "evidence"),
+        evidence=parse_evidence(check, data),
         line=data.pos.line,
         col=data.pos.col,
     )
@@ -391,6 +432,8 @@ def parse_profile(doc: SourceDoc, actor_id: str, report: Report) -> Profile | No
             f"invalid actor id '{actor_id}' in the file name: ids match [a-z0-9][a-z0-9-]*",
         )
         return None
+    if not check.folder_name(Position(0, 0), actor_id, "actor id"):
+        return None
     meta = doc.meta if doc.meta is not None else YamlMap(Position(1, 1))
     check.unknown_keys(meta, PROFILE_KEYS, "an actor profile")
     return Profile(
@@ -401,8 +444,8 @@ def parse_profile(doc: SourceDoc, actor_id: str, report: Report) -> Profile | No
         role=check.string(meta, "role"),
         aliases=check.strings(meta, "aliases"),
         wikidata=check.wikidata(meta),
-        image=check.string(meta, "image"),
-        url=check.string(meta, "url"),
+        image=check.url(meta, "image"),
+        url=check.url(meta, "url"),
         body=doc.body,
         body_line=doc.body_line,
         line=meta.pos.line,
@@ -421,6 +464,8 @@ def parse_page(doc: SourceDoc, urls: Urls, report: Report) -> Page | None:
     slug = check.string(meta, "slug") or default_slug(doc.rel_path)
     if not ID_PATTERN.match(slug):
         check.error(meta.where("slug") if "slug" in meta else Position(1, 1), f"invalid slug '{slug}'")
+        return None
+    if not check.folder_name(meta.where("slug") if "slug" in meta else Position(1, 1), slug, "slug"):
         return None
     weight = meta.get("weight", 0)
     if not isinstance(weight, int) or isinstance(weight, bool):

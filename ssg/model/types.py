@@ -62,6 +62,19 @@ class ActorEntry:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """One item of a claim's `evidence` (SPEC §3): a plain URL (its text is the URL) or `{text: ..., url: ...}`."""
+
+    text: str
+    url: str | None = None
+
+    @property
+    def plain(self) -> bool:
+        """Given as a bare URL: the open data keeps it a string."""
+        return self.text == self.url
+
+
+@dataclass(frozen=True)
 class Claim:
     """What an actor said (a quote, verbatim) or is reported to have said (a paraphrase)."""
 
@@ -76,7 +89,7 @@ class Claim:
     date: Date
     verdict_id: str | None
     review: str | None  # Markdown
-    evidence: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
     line: int
     review_html: str = ""
     col: int = 1  # where the claim's mapping starts (its `- id:` line)

@@ -14,12 +14,14 @@ from ssg.urls import Urls, resolve_link
 
 def static_files(site_dir: Path) -> Iterator[tuple[Path, str]]:
     """templates/static/ over the theme's static/ -> <output>/static/ (SPEC §1)."""
-    seen = set()
+    seen, site = set(), site_dir.resolve()
     for root in (site_dir / "templates" / "static", THEME_DIR / "static"):
         if not root.is_dir():
             continue
         for path in sorted(root.rglob("*")):
             rel = "static/" + path.relative_to(root).as_posix()
+            if root != THEME_DIR / "static" and not path.resolve().is_relative_to(site):
+                continue  # a symlink leaving the site: refused, reported by load_site (security.md)
             if path.is_file() and rel not in seen and not path.name.startswith("."):
                 seen.add(rel)
                 yield path, rel

@@ -64,6 +64,8 @@ def load_site(
     memo = memo if memo is not None else LoadMemo()
     urls = Urls(config.base_url, config.permalink)
     files = files if files is not None else discover_content(site_dir)
+    for rel_path in files.outside_links:  # security.md
+        report.error(rel_path, 0, 0, "refused: a symlink that leads outside the site folder (copy the file in)")
     for _, rel_path in files.ignored:
         report.warning(rel_path, 0, 0, "ignored: Markdown here is neither an article, an actor profile nor a page")
     reader = FileReader(cache, report, digest(config), stamps)

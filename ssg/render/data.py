@@ -36,7 +36,7 @@ def claim_records(site: Site) -> Iterator[dict[str, Any]]:
             "verdict_label": verdict.label if verdict else None,
             "rating": site.config.rating(c.verdict_id) if c.verdict_id else None,  # SPEC §2; null when unscored
             "review": c.review,
-            "evidence": list(c.evidence),
+            "evidence": [e.url if e.plain else {"text": e.text, "url": e.url} for e in c.evidence],
         }
 
 
@@ -70,12 +70,19 @@ def csv_parts(records: Iterable[dict[str, Any]]) -> Iterator[str]:
         if writer is None:
             writer = csv.DictWriter(out, fieldnames=list(record), lineterminator="\n")
             writer.writeheader()
-        writer.writerow({k: "|".join(v) if isinstance(v, list) else "" if v is None else v for k, v in record.items()})
+        writer.writerow({k: csv_cell(v) for k, v in record.items()})
         if count % CSV_BATCH == 0:
             yield out.getvalue()
             out.seek(0)
             out.truncate()
     yield out.getvalue()
+
+
+def csv_cell(value: Any) -> Any:
+    """A list joined with '|' (an evidence item given as {text, url} by its url, else its text); null is empty."""
+    if isinstance(value, list):
+        return "|".join(item if isinstance(item, str) else item["url"] or item["text"] for item in value)
+    return "" if value is None else value
 
 
 def json_parts(records: Iterable[dict[str, Any]]) -> Iterator[str]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ssg.config import DirTarget, GitTarget, S3Target, SiteConfig, load_config
+from ssg.config import DirTarget, GitTarget, S3Target, SiteConfig, load_config, name_problem
 from ssg.errors import Diagnostic, Report, Stage
 
 MINIMAL = """\
@@ -264,6 +264,48 @@ def test_permalink_must_be_rooted_and_contain_slug(tmp_path: Path, permalink: st
     error = only_error(report)
     assert error.line == 5
     assert message_part in error.message
+
+
+@pytest.mark.parametrize(
+    ("permalink", "message_part"),
+    [
+        ("/../{slug}/", "bad part '..'"),
+        ("/articles/./{slug}/", "bad part '.'"),
+        ("/con/{slug}/", "'con' is a reserved file name on Windows"),
+        ("/a\\\\b/{slug}/", "must not hold a backslash"),
+        ("/{slug.__class__}/{slug}/", "unknown placeholder"),
+    ],
+)
+def test_permalink_cannot_lead_outside_the_output(tmp_path: Path, permalink: str, message_part: str) -> None:
+    _, report = load(tmp_path, MINIMAL + f'[build]\npermalink = "{permalink}"\n')
+    error = only_error(report)
+    assert (error.line, error.stage) == (5, Stage.CONFIG)
+    assert message_part in error.message
+
+
+@pytest.mark.parametrize("verdict_id", ["con", "nul", "com1", "lpt9"])
+def test_verdict_ids_that_are_reserved_file_names_are_errors(tmp_path: Path, verdict_id: str) -> None:
+    _, report = load(tmp_path, MINIMAL + f'[[verdicts]]\nid = "{verdict_id}"\nlabel = "X"\n')
+    assert f"'{verdict_id}' is a reserved file name on Windows" in only_error(report).message
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("ok-name", None),
+        ("console", None),
+        ("мир", None),
+        ("CON", "'CON' is a reserved file name on Windows"),
+        ("nul.txt", "'nul' is a reserved file name on Windows"),
+        ("com¹", "'com¹' is a reserved file name on Windows"),
+        ("a" * 256, "a file name is at most 255 bytes"),
+        ("я" * 128, "a file name is at most 255 bytes"),  # 256 bytes in UTF-8
+        ("..", "a file name cannot be empty, '.', '..' or hold '/', '\\' or control characters"),
+        ("a\x00b", "a file name cannot be empty, '.', '..' or hold '/', '\\' or control characters"),
+    ],
+)
+def test_name_problem(name: str, problem: str | None) -> None:
+    assert name_problem(name) == problem
 
 
 def test_every_config_error_is_reported_in_one_run_sorted_by_line(tmp_path: Path) -> None:

@@ -3,7 +3,9 @@ under the base path, diagnostics at their file places; and CommonMark left exact
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -458,3 +460,39 @@ def test_every_commonmark_example_renders_as_plain_markdown_it(raw_html: bool) -
                 f"  markdown: {example['markdown']!r}\n  expected: {expected!r}\n  got:      {body.html!r}"
             )
     assert not failures, f"{len(failures)} CommonMark examples differ:\n" + "\n".join(failures[:20])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[x](javascript:alert(1))",
+        "[x](JAVASCRIPT:alert(1))",
+        "[x](jav&#x09;ascript:alert(1))",
+        "[x](data:text/html,<b>x</b>)",
+        "[x](vbscript:msgbox)",
+        "![x](javascript:alert(1))",
+        "<javascript:alert(1)>",
+        "[x]\n\n[x]: javascript:alert(1)",
+    ],
+)
+def test_body_links_with_unsafe_schemes_get_no_href(body: str) -> None:
+    """markdown-it's validateLink drops javascript:, vbscript:, file: and non-image data: targets (security.md)."""
+    targets = re.findall(r'(?:href|src)="([^"]*)"', render(body).html)
+    assert not [t for t in targets if re.match(r"\s*(javascript|vbscript|data):", html.unescape(t), re.I)]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "linked"),
+    [
+        ("艾达·奎尔", "艾达·奎尔说桥梁五月开通。", "艾达·奎尔"),  # Chinese: no spaces between words
+        ("エイダ", "エイダは言った。", "エイダ"),
+        ("อดา", "อดาพูดว่า", "อดา"),
+        ("أدا قويل", "قالت أدا قويل إن", "أدا قويل"),
+        ("Ада Квилл", "Ада Квилл сказала.", "Ада Квилл"),
+        ("Ada", "Ada说", None),  # a Latin name still needs its word boundary
+        ("Квилл", "Квиллова сказала.", None),
+    ],
+)
+def test_autolink_finds_names_in_any_script(name: str, text: str, linked: str | None) -> None:
+    body = clean(text, names=((name, "putin"),), declared=("putin",))
+    assert [m[0] for m in mentions_in(body.html)] == ([linked] if linked else [])

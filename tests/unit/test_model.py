@@ -11,8 +11,8 @@ import pytest
 from ssg.config import SiteConfig, Verdict
 from ssg.errors import Diagnostic, Report, Severity
 from ssg.model.content import parse_article, parse_profile
-from ssg.model.link import link_site, merge_actors
-from ssg.model.types import Actor, Article, Claim, Profile, evolve
+from ssg.model.link import check_paths, link_site, merge_actors
+from ssg.model.types import Actor, Article, Claim, Evidence, Profile, evolve
 from ssg.source import parse_source
 from ssg.urls import Urls
 
@@ -101,7 +101,7 @@ Body.
     assert (claim.quote, claim.text) == ("Tell Trump that I expect him here.", None)
     assert claim.date == dt.date(2025, 2, 28)
     assert claim.verdict_id == "true"  # `verdict: true` is the id "true", not a boolean (SPEC §3)
-    assert claim.evidence == ("https://example.org/transcript",)
+    assert claim.evidence == (Evidence("https://example.org/transcript", "https://example.org/transcript"),)
     assert claim.path == "/articles/talks/#claim-expects-leaders"
     assert result.body_line == 21  # the body itself is read where it is rendered
 
@@ -574,3 +574,38 @@ def test_evolve_is_dataclasses_replace_without_init() -> None:
     assert hash(changed) == hash(replace(claim, review_html="<p>Checked.</p>"))
     with pytest.raises(TypeError):
         evolve(claim, reviewhtml="typo")
+
+
+# --- names that become output folders (security.md) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("front", "place", "message"),
+    [
+        ("slug: con\n", (4, 7), "invalid slug 'con': 'con' is a reserved file name on Windows"),
+        ("slug: " + "a" * 300 + "\n", (4, 7), "invalid slug '" + "a" * 40 + "…': a file name is at most 255 bytes"),
+        ("tags: [peace, '..']\n", (4, 15), "invalid tag '..': it has no letters or digits to name its page"),
+        ("tags: [COM1]\n", (4, 8), "invalid tag 'com1': 'com1' is a reserved file name on Windows"),
+        ("people:\n  prn: Ada Quill\n", (5, 3), "invalid actor id 'prn': 'prn' is a reserved file name on Windows"),
+    ],
+)
+def test_names_that_cannot_be_folders_are_errors_at_their_place(front: str, place: tuple, message: str) -> None:
+    _, report = article("---\ntitle: Bridge\ndate: 2031-01-02\n" + front + "---\nBody.\n")
+    assert [(d.line, d.col, d.message) for d in report.errors] == [(*place, message)]
+
+
+def test_tags_in_any_script_keep_their_letters() -> None:
+    result = valid_article("---\ntitle: T\ndate: 2031-01-02\ntags: [Мир, 和平, سلام, Peace Talks, peace-talks]\n---\n")
+    assert result.tags == ("мир", "和平", "سلام", "peace-talks")
+
+
+def test_two_sources_on_one_url_name_both_files() -> None:
+    one = valid_article("---\ntitle: A\ndate: 2031-01-02\nslug: bridge\n---\n", "content/articles/a.md")
+    two = valid_article("---\ntitle: B\ndate: 2031-01-03\nslug: bridge\n---\n", "content/articles/b.md")
+    report = Report()
+    check_paths([one, two], [], report)
+    [error] = report.errors
+    assert (error.path, error.message) == (
+        "content/articles/b.md",
+        "the URL /articles/bridge/ is also the URL of content/articles/a.md (change slug)",
+    )

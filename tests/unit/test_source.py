@@ -197,6 +197,103 @@ def test_a_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
     [error] = report.errors
     assert error.path == "content/articles/a.md"
     assert "not UTF-8" in error.message
+    assert (error.line, error.col) == (2, 11)  # the bad byte's place, counted in characters
+
+
+def test_crlf_and_cr_line_ends_read_as_lf(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes(b"\xef\xbb\xbf---\r\ntitle: T\r\ndate: 2031-01-02\r\n---\r\nAda Quill spoke.\rAgain.\r\n")
+    text = read_text(path, "content/articles/a.md", Report())
+    assert text is not None and "\r" not in text
+    doc = parsed(text)
+    assert doc.meta == {"title": "T", "date": dt.date(2031, 1, 2)}
+    assert (doc.body, doc.body_line) == ("Ada Quill spoke.\nAgain.\n", 5)
+
+
+BOMB = """\
+---
+title: T
+a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+---
+"""
+
+
+def test_a_billion_laughs_is_an_error_at_the_key_where_it_blows_up() -> None:
+    doc, report = parse(BOMB)  # 9**9 values once expanded; stopped after some 10,000
+    assert doc is None
+    assert [(d.line, d.col, d.message) for d in report.errors] == [
+        (7, 1, "front matter grows too large through aliases (*name) repeated inside one another")
+    ]
+
+
+def test_small_aliases_are_fine() -> None:
+    doc = parsed("---\nbase: &who [Ada Quill, Tom Brandt]\nagain: *who\n---\n")
+    assert doc.meta["again"] == ["Ada Quill", "Tom Brandt"]
+
+
+@pytest.mark.parametrize("yaml_text", ["x: &a [*a]", "x: &a {k: *a}"])
+def test_an_alias_inside_its_own_anchor_is_an_error(yaml_text: str) -> None:
+    doc, report = parse(f"---\n{yaml_text}\n---\n")
+    assert doc is None
+    assert [(d.line, d.message.split(":")[0]) for d in report.errors] == [(2, "front matter refers to itself")]
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "col"),
+    [("x: " + "[" * 100_000 + "]" * 100_000, 53), ("x:\n  " + "- " * 100_000 + "y", 101)],
+    ids=["flow", "block"],
+)
+def test_deep_nesting_is_an_error_not_a_crash(yaml_text: str, col: int) -> None:
+    doc, report = parse(f"---\n{yaml_text}\n---\n")  # libyaml's composer crashes the process at such depths
+    assert doc is None
+    [error] = report.errors
+    assert (error.col, error.message) == (col, "front matter nested more than 50 levels deep")
+
+
+def test_merge_keys_are_errors_at_their_place() -> None:
+    doc, report = parse("---\nbase: &b {name: Ada Quill}\nada:\n  <<: *b\n  role: Mayor\n---\n")
+    assert doc is not None and doc.meta["ada"] == {"role": "Mayor"}
+    assert [(d.line, d.col, d.message) for d in report.errors] == [
+        (4, 3, "'<<' merge keys are not supported: write the fields out")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "tag"),
+    [
+        ("!!python/object:os.system ls", "!!python/object:os.system"),
+        ("!!python/object/apply:os.system [ls]", "!!python/object/apply:os.system"),
+        ("!custom x", "!custom"),
+        ("!!binary aGVsbG8=", "!!binary"),
+        ("!!set {a, b}", "!!set"),
+    ],
+)
+def test_tags_beyond_plain_data_are_errors_at_their_value(value: str, tag: str) -> None:
+    _, report = parse(f"---\ntitle: T\nsummary: {value}\n---\n")
+    assert [(d.line, d.col, d.message) for d in report.errors] == [
+        (3, 10, f"YAML tag '{tag}' is not allowed: front matter holds plain data")
+    ]
+
+
+def test_plain_tags_are_fine() -> None:
+    assert parsed("---\ntitle: !!str 2031\nweight: !!int '3'\n---\n").meta == {"title": "2031", "weight": 3}
+
+
+@pytest.mark.parametrize("front", ["- a\n- b", "just a sentence", "42"])
+def test_front_matter_of_any_other_kind_is_an_error(front: str) -> None:
+    doc, report = parse(f"---\n{front}\n---\nBody.\n")
+    assert doc is None
+    assert [(d.line, d.col, d.message) for d in report.errors] == [
+        (2, 1, "front matter must be a mapping of keys to values")
+    ]
 
 
 def test_discover_content_sorts_files_by_kind(tmp_path: Path) -> None:
@@ -219,3 +316,34 @@ def test_discover_content_sorts_files_by_kind(tmp_path: Path) -> None:
     assert [rel for _, rel in found.pages] == ["content/pages/about.md"]
     assert [rel for _, rel in found.assets] == ["content/articles/bundle/map.png", "content/report.pdf"]
     assert [rel for _, rel in found.ignored] == ["content/articles/bundle/notes.md"]
+
+
+def test_symlinks_leaving_the_site_are_refused_and_links_inside_kept(tmp_path: Path) -> None:
+    site, outside = tmp_path / "site", tmp_path / "secret.txt"
+    outside.write_text("not for publishing")
+    (site / "content" / "articles").mkdir(parents=True)
+    (site / "templates" / "static").mkdir(parents=True)
+    (site / "content" / "articles" / "a.md").write_text("---\ntitle: A\n---\n")
+    (site / "content" / "articles" / "key.png").symlink_to(outside)
+    (site / "content" / "articles" / "b.md").symlink_to(site / "content" / "articles" / "a.md")
+    (site / "templates" / "static" / "site.css").symlink_to(outside)
+    (site / "templates" / "static" / "up").symlink_to(tmp_path)
+    (site / "templates" / "page.html").symlink_to("../../secret.txt")
+    files = discover_content(site)
+    assert files.outside_links == (
+        "content/articles/key.png",
+        "templates/page.html",
+        "templates/static/site.css",
+        "templates/static/up",
+    )
+    assert [rel for _, rel in files.articles] == ["content/articles/a.md", "content/articles/b.md"]
+    assert files.assets == ()
+
+
+def test_a_content_folder_that_is_a_link_out_of_the_site_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "elsewhere" / "articles").mkdir(parents=True)
+    (tmp_path / "elsewhere" / "articles" / "a.md").write_text("---\ntitle: A\n---\n")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "content").symlink_to(tmp_path / "elsewhere")
+    files = discover_content(tmp_path / "site")
+    assert (files.outside_links, files.articles) == (("content",), ())

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from ssg.urls import Urls, resolve_link, slugify
+from ssg.urls import Urls, resolve_link, slugify, tag_slug, url_problem
 
 MONITOR = Urls("https://example.org/monitor/")
 
@@ -129,3 +129,46 @@ def test_slugify_keeps_ligature_letters(text: str, slug: str) -> None:
 
 def test_slugify_of_text_without_latin_letters_is_empty() -> None:
     assert slugify("Аляксандр Лукашэнка") == ""  # callers turn this into an error (ssg new)
+
+
+@pytest.mark.parametrize(
+    ("tag", "slug"),
+    [
+        ("Peace Talks", "peace-talks"),
+        ("Мир", "мир"),
+        ("мирные переговоры", "мирные-переговоры"),
+        ("和平", "和平"),
+        ("سلام", "سلام"),
+        ("..", ""),
+        ("/", ""),
+        ("../..", ""),
+        ("a\\b", "a-b"),
+    ],
+)
+def test_tag_slug_never_holds_path_syntax(tag: str, slug: str) -> None:
+    assert tag_slug(tag) == slug
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("https://example.org/a?b=1&c=2", None),
+        ("mailto:ada@eastport.example", None),
+        ("/files/minutes.pdf", None),
+        ("ada-quill.jpg", None),
+        ("javascript:alert(1)", "the scheme 'javascript:' is not allowed"),
+        (" JavaScript:alert(1)", "the scheme 'javascript:' is not allowed"),
+        ("jav&#x09;ascript:alert(1)", "the scheme 'javascript:' is not allowed"),
+        ("jav&amp;#x09;ascript:alert(1)", "the scheme 'javascript:' is not allowed"),
+        ("\u200bjavascript:alert(1)", "the scheme 'javascript:' is not allowed"),
+        ("data:text/html,x", "the scheme 'data:' is not allowed"),
+        ("VBScript:x", "the scheme 'vbscript:' is not allowed"),
+        ("file:///etc/passwd", "the scheme 'file:' is not allowed"),
+        ("jav\tascript:x", "it holds a control character"),
+        ("\\\\host\\share", "it holds a backslash"),
+        ("//evil.example/", "a URL without a scheme leads to another site"),
+    ],
+)
+def test_url_problem(url: str, problem: str | None) -> None:
+    found = url_problem(url)
+    assert found == problem if problem is None else found is not None and found.startswith(problem)
