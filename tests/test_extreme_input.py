@@ -8,8 +8,8 @@ from unicodedata import normalize
 
 import pytest
 
-from ssg.build import BuildOptions, build_site, check_site
 from ssg.errors import Report, SiteError
+from ssg.pipeline import RunOptions, build_site, check_site
 
 SITE_TOML = '[site]\ntitle = "Eastport Monitor"\nbase_url = "https://example.org/"\n'
 HEAD = "---\ntitle: Eastport Bridge\ndate: 2031-01-02\n"
@@ -30,13 +30,13 @@ def make_site(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
 def check(site: Path) -> Report:
     """`ssg check` in-process: the report of a good site, or of a bad one (SiteError), nothing else."""
     try:
-        return check_site(BuildOptions(site_dir=site, jobs=1, use_cache=False))
+        return check_site(RunOptions(site_dir=site, jobs=1, use_cache=False))
     except SiteError as error:
         return error.report
 
 
 def build(site: Path) -> str:
-    build_site(BuildOptions(site_dir=site, jobs=1, use_cache=False))
+    build_site(RunOptions(site_dir=site, jobs=1, use_cache=False))
     return (site / "build" / "articles" / "bridge" / "index.html").read_text(encoding="utf-8")
 
 
@@ -130,7 +130,7 @@ def test_symlinks_out_of_the_site_are_errors_naming_them(tmp_path: Path) -> None
         ("templates/static/key.css", message),
     ]
     with pytest.raises(SiteError):
-        build_site(BuildOptions(site_dir=site, jobs=1, use_cache=False))
+        build_site(RunOptions(site_dir=site, jobs=1, use_cache=False))
     assert not (site / "build").exists()
 
 

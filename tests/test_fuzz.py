@@ -22,8 +22,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ssg.build import Builder, BuildOptions
 from ssg.errors import Report, SiteError
+from ssg.pipeline import Pipeline, RunOptions
 
 EXAMPLES = int(os.environ.get("SSG_FUZZ_EXAMPLES", "120"))
 FUZZ = settings(
@@ -181,10 +181,10 @@ def site_dir() -> Iterator[Path]:
 def loads_or_reports(site: Path, article: str) -> None:
     """The property: a Report of well-formed diagnostics (SiteError), or a site that also builds; nothing else."""
     (site / ARTICLE).write_text(article, encoding="utf-8")
-    options = BuildOptions(site_dir=site, output_dir=site.parent / f"{site.name}-out", jobs=1, use_cache=False)
+    options = RunOptions(site_dir=site, output_dir=site.parent / f"{site.name}-out", jobs=1, use_cache=False)
     report = Report()
     try:
-        Builder(options).load(report)
+        Pipeline(options).load(report)
     except SiteError:
         assert report.has_errors
     for diagnostic in report.diagnostics:
@@ -192,7 +192,7 @@ def loads_or_reports(site: Path, article: str) -> None:
         assert diagnostic.line >= 0 and diagnostic.col >= 0 and diagnostic.message, diagnostic
     if not report.has_errors:
         try:
-            Builder(options).build()
+            Pipeline(options).run()
         except SiteError as error:  # only template or link problems may stop a build that loaded
             assert error.report.has_errors
 

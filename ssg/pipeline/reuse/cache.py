@@ -18,6 +18,7 @@ from typing import Any, BinaryIO
 from ssg import __version__
 from ssg.errors import Diagnostic
 from ssg.markdown import RenderedBody
+from ssg.model.evidence import Evidence
 from ssg.model.types import ActorEntry, Article, Claim, Page, Profile, Source
 from ssg.pipeline.reuse.reads import PageRecord, ReadLog
 
@@ -75,7 +76,19 @@ def cache_file(site_dir: Path) -> Path:
 def record_schema() -> str:
     """The field names of every class the cache pickles: a changed class makes old files unreadable on purpose
     (unpickling restores old instances without the new fields, which would fail far from here)."""
-    classes = (ContentCache, Article, Claim, ActorEntry, Source, Page, Profile, RenderedBody, Diagnostic, PageRecord)
+    classes = (
+        ContentCache,
+        Article,
+        Claim,
+        ActorEntry,
+        Source,
+        Page,
+        Profile,
+        RenderedBody,
+        Diagnostic,
+        PageRecord,
+        Evidence,
+    )
     names = [(cls.__name__, [f.name for f in fields(cls)]) for cls in classes]
     return hashlib.blake2b(repr(names).encode(), digest_size=8).hexdigest()
 
