@@ -6,13 +6,14 @@ Pages are independent of each other, so they can render in any order, in any pro
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Environment
 
-from ssg.model.types import Article, Site
+from ssg.model.types import Article, Correction, Site, sort_key
 from ssg.render.data import data_file_parts, render_data_file
 from ssg.render.environment import create_environment
 
@@ -41,6 +42,9 @@ TEMPLATES = {
     "tag_feed": "feed.xml",
     "sitemap": "sitemap.xml",
     "robots": "robots.txt",
+    "verdicts": "verdicts.html",
+    "corrections": "corrections.html",
+    "corrections_feed": "corrections.xml",
 }
 
 
@@ -70,6 +74,11 @@ def plan_pages(site: Site) -> list[PageSpec]:
         specs.append(PageSpec("actor", actor.path, key=actor.id))
         specs.append(PageSpec("actor_feed", actor.path + "feed.xml", key=actor.id))
     specs += [PageSpec("claims", "/claims/"), PageSpec("tags", "/tags/")]
+    specs += [
+        PageSpec("verdicts", "/verdicts/"),
+        PageSpec("corrections", "/corrections/"),
+        PageSpec("corrections_feed", "/corrections/feed.xml"),
+    ]
     for tag in site.tags.values():
         specs.append(PageSpec("tag", tag.path, key=tag.id))
         specs.append(PageSpec("tag_feed", tag.path + "feed.xml", key=tag.id))
@@ -111,9 +120,34 @@ def page_context(site: Site, spec: PageSpec) -> dict[str, Any]:
         context["tag"] = site.tags[spec.key]
     elif spec.kind == "page":
         context["page"] = next(p for p in site.pages if p.key == spec.key)
-    if spec.kind.endswith("feed"):
+    elif spec.kind == "verdicts":
+        context["verdict_counts"] = Counter(c.verdict_id or "" for c in site.claims)
+    elif spec.kind in ("corrections", "corrections_feed"):
+        context["corrections"] = published_corrections(site)
+    if spec.kind in ("feed", "actor_feed", "tag_feed"):
         context["feed"] = feed_articles(site, spec)
     return context
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedCorrection:
+    """A correction with its article, for /corrections/ and its feed (SPEC §6); `number` counts the article's
+    corrections oldest first, so its anchor `#correction-<number>` stays when newer ones are added."""
+
+    correction: Correction
+    article: Article
+    number: int
+
+
+def published_corrections(site: Site) -> tuple[PublishedCorrection, ...]:
+    """Every correction of the site, newest first (then by article, newest first)."""
+    found = [
+        PublishedCorrection(c, a, len(a.corrections) - index)
+        for a in site.articles
+        for index, c in enumerate(a.corrections)
+    ]
+    found.sort(key=lambda p: sort_key(p.correction.date), reverse=True)  # stable: articles stay newest first
+    return tuple(found)
 
 
 def body_pages(site: Site, article: Article) -> list[PageSpec]:

@@ -19,7 +19,7 @@ from ssg.model.types import Actor, Claim, Site, fingerprint
 from ssg.render import PageSpec, feed_articles
 from ssg.render.dates import newest
 
-GLOBAL_KINDS = ("actors", "claims", "tags", "sitemap", "data")
+GLOBAL_KINDS = ("actors", "claims", "tags", "sitemap", "data", "verdicts", "corrections", "corrections_feed")
 
 
 ACTOR_DETAILS = frozenset({"roles", "bio", "bio_html"})  # what the default theme shows only on the actor's page
