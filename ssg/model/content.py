@@ -46,6 +46,7 @@ CLAIM_KEYS = (
 PROFILE_KEYS = ("name", "type", "role", "aliases", "wikidata", "image", "url", "sort_name")
 CORRECTION_KEYS = ("date", "text")
 URL_SCHEMES = ("http://", "https://", "mailto:")
+BIO_PLACEHOLDERS = ("Biography in Markdown.",)  # what older `ssg new actor` wrote: never to be published
 PAGE_KEYS = ("title", "summary", "slug", "draft", "weight")
 ACTOR_TYPES = ("person", "organization")
 
@@ -482,6 +483,13 @@ def parse_profile(doc: SourceDoc, actor_id: str, report: Report) -> Profile | No
         return None
     meta = doc.meta if doc.meta is not None else YamlMap(Position(1, 1))
     check.unknown_keys(meta, PROFILE_KEYS, "an actor profile")
+    if doc.body.strip() in BIO_PLACEHOLDERS:
+        report.warning(
+            doc.rel_path,
+            doc.body_line + next(i for i, line in enumerate(doc.body.split("\n")) if line.strip()),
+            1,
+            f"the biography of '{actor_id}' is the placeholder '{doc.body.strip()}': write one or leave it empty",
+        )
     return Profile(
         id=actor_id,
         key=doc.rel_path,
