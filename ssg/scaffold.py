@@ -34,11 +34,37 @@ def new_article(site_dir: Path, title: str, today: dt.date | None = None) -> lis
     text = f"""---
 title: {yaml_string(title)}
 date: {date}
-draft: true
+draft: true             # built only by `ssg serve` and `--drafts` until you set it to false
+# updated: {date}      # optional: when the article was last changed (default: the newest correction's date)
+# slug: {slug}          # optional: the URL's last part (default: the file name)
+# summary: One sentence for lists, feeds and search engines.   # default: the first paragraph
 tags: []
-people:                 # the actors of this article, by id:  id: {{name: ..., role: ...}}
-  # example-id: {{name: Example Name, role: Example role}}
-claims: []              # - id: ..., by: <actor id>, quote: <verbatim words> (or text: <paraphrase>)
+# source: {{name: Example Gazette, url: https://example.org/}}   # optional: where the article first appeared
+# authors: [Jane Roe]   # optional: the byline
+# reviewers: [John Doe] # optional: who checked the claims
+people: {{}}              # the actors of this article, by id, for example:
+#   example-id:
+#     name: Example Name
+#     role: Example role            # the role at the time of this article
+#     aliases: [Example]            # other names used in the text, linked automatically
+#     type: person                  # or organization
+#     wikidata: Q42                 # optional
+#     image: example.jpg            # optional: a file beside the article, or a URL
+#     url: https://example.org/     # optional: the actor's own website
+claims: []              # what the actors said, for example:
+#   - id: example-claim             # unique in this article: the anchor #claim-example-claim
+#     by: example-id                # the speaker's actor id
+#     quote: The exact words.       # verbatim; or `text:` for a paraphrase (one or the other)
+#     about: [other-id]             # optional: actor ids the claim is about
+#     date: {date}                # optional: when it was said (default: the article's date)
+#     verdict: unverified           # optional: a verdict id of site.toml
+#     review: Why it got that verdict, in Markdown.
+#     evidence: [https://example.org/source]
+#     appearance: https://example.org/video   # optional: where the statement was made
+#     said_in: a radio interview    # optional: where it was made, in words
+#     reviewed: {date}            # optional: when the verdict was given (default: updated, else date)
+# corrections:          # published corrections, newest shown first:
+#   - {{date: {date}, text: An earlier version gave the wrong date.}}
 ---
 Write the article here. Mention an actor with `[their name](@actor-id)`; mark where a claim is made with
 `[the words](claim:claim-id)`. A claim's quote found in the text is marked by itself.
@@ -56,8 +82,11 @@ type: {actor_type}
 role:                   # the current role
 aliases: []             # other names the articles use, linked automatically
 wikidata:               # e.g. Q6012
+# image: {actor_id}.jpg  # a photo beside this file (content/actors/), or a URL
+# url: https://example.org/
+# sort_name: "Surname, Given"   # where /actors/ files this actor (default: people by their last name)
+# The biography goes below the closing line, in Markdown; left empty, the actor page shows none.
 ---
-Biography in Markdown.
 """
     return [write_new(site_dir / "content" / "actors" / f"{actor_id}.md", text)]
 
@@ -74,19 +103,24 @@ articles_per_page = 10
 permalink = "/articles/{{slug}}/"
 autolink = "first"
 
+# The rating scale, best first: shown at /verdicts/, and next to every claim that has one.
 [[verdicts]]
 id = "true"
 label = "True"
+description = "The statement is accurate, as far as the cited sources establish."
 [[verdicts]]
 id = "misleading"
 label = "Misleading"
+description = "The statement contains accurate elements but gives a wrong overall impression."
 [[verdicts]]
 id = "false"
 label = "False"
+description = "The statement is inaccurate according to the cited sources."
 [[verdicts]]
 id = "unverified"
 label = "Unverified"
-scored = false
+scored = false                          # outside the numeric scale
+description = "An opinion, a promise or a report the cited sources cannot confirm or refute."
 """
 
 EXAMPLE_ARTICLE = """---

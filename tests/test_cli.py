@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -301,3 +302,41 @@ def test_a_failed_build_leaves_the_previous_output(example_site: Path) -> None:
     assert result.returncode == 1
     assert "content/articles/broken.md:1:1: error: missing required field 'date'" in result.stderr
     assert all_files(example_site / "build") == before
+
+
+def test_new_actor_publishes_no_placeholder_and_strict_check_flags_an_old_one(example_site: Path, tmp_path: Path):
+    assert run_ssg("new", "actor", "Ada Quill", "--site", str(example_site)).returncode == 0
+    text = (example_site / "content/actors/ada-quill.md").read_text(encoding="utf-8")
+    assert text.rstrip().endswith("---"), "the biography is left empty, not a placeholder"
+    assert run_ssg("check", "--strict", "--site", str(example_site)).returncode == 0
+    out = tmp_path / "out"
+    assert run_ssg("build", "--site", str(example_site), "--output", str(out)).returncode == 0
+    assert "Biography" not in (out / "actors/ada-quill/index.html").read_text(encoding="utf-8")
+    (example_site / "content/actors/tom-brandt.md").write_text("---\nname: Tom Brandt\n---\nBiography in Markdown.\n")
+    strict = run_ssg("check", "--strict", "--site", str(example_site))
+    assert strict.returncode == 1
+    assert (
+        "content/actors/tom-brandt.md:4:1: warning: the biography of 'tom-brandt' is the placeholder"
+        in strict.stdout + strict.stderr
+    )
+
+
+def test_new_article_shows_every_field_commented_and_still_checks(example_site: Path) -> None:
+    from ssg.model.content import ARTICLE_KEYS, CLAIM_KEYS, ENTRY_KEYS
+
+    assert run_ssg("new", "article", "Eastport Bridge Vote", "--site", str(example_site)).returncode == 0
+    text = (example_site / "content/articles/eastport-bridge-vote.md").read_text(encoding="utf-8")
+    front = text.split("---\n")[1]
+    for key in (*ARTICLE_KEYS, *CLAIM_KEYS, *ENTRY_KEYS):
+        assert f"{key}:" in front, f"the new article does not show '{key}'"
+    uncommented = "\n".join(line.replace("# ", "", 1) if line.startswith("#") else line for line in front.splitlines())
+    meta = yaml.safe_load(uncommented.replace("people: {}", "people:").replace("claims: []", "claims:"))
+    assert meta["claims"][0]["said_in"] and meta["people"]["example-id"]["name"]
+    assert run_ssg("check", "--site", str(example_site)).returncode == 0
+
+
+def test_init_writes_a_verdict_scale_with_descriptions(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert run_ssg("init", str(site)).returncode == 0
+    verdicts = tomllib.loads((site / "site.toml").read_text(encoding="utf-8"))["verdicts"]
+    assert len(verdicts) >= 3 and all(v.get("description") for v in verdicts)

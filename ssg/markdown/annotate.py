@@ -13,7 +13,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from ssg.markdown.autolink import autolink_names
-from ssg.markdown.context import BodyState, claim_attrs, mention_attrs
+from ssg.markdown.context import BodyState, claim_attrs, claim_note_html, mention_attrs
 from ssg.markdown.quotes import mark_quotes
 
 MENTION_PREFIX = "@"
@@ -34,6 +34,7 @@ def annotate_rule(state: StateCore) -> None:
     mark_quotes(blocks, body)
     autolink_names(blocks, body)
     for inline, _ in blocks:
+        claim_notes(inline, body)
         record_links(inline, body)
         body.mentions.extend(
             str(t.attrs["data-actor"]) for t in walk(inline.children or []) if t.attrs.get("data-actor")
@@ -101,6 +102,29 @@ def claim_span(opening: Token, closing: Token, claim_id: str, inline: Token, bod
     opening.attrs = claim_attrs(claim_id, claims[claim_id].verdict_id)
     closing.attrs = {}
     return True
+
+
+def claim_notes(inline: Token, body: BodyState) -> None:
+    """After the last piece of each claim span, its note: verdict label and a link to its entry (SPEC §6).
+    A span that ends inside a link gets its note after that link (links do not nest)."""
+    children = inline.children or []
+    stack: list[Token] = []
+    last_close: dict[str, int] = {}
+    for index, token in enumerate(children):
+        if token.nesting == 1:
+            stack.append(token)
+        elif token.nesting == -1 and stack:
+            opened = stack.pop()
+            if opened.type == "claim_open" and opened.attrs.get("data-claim"):
+                last_close[str(opened.attrs["data-claim"])] = index
+    for claim_id, index in sorted(last_close.items(), key=lambda item: -item[1]):
+        at = index + 1
+        if sum(t.type == "link_open" for t in children[:at]) > sum(t.type == "link_close" for t in children[:at]):
+            at = next(i for i in range(at, len(children)) if children[i].type == "link_close") + 1
+        note = Token("html_inline", "", 0)
+        note.content = claim_note_html(body.context, claim_id)
+        children.insert(at, note)
+    inline.children = children
 
 
 def record_links(inline: Token, body: BodyState) -> None:

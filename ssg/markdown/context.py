@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from html import escape
 
+from ssg.config import SiteConfig
 from ssg.errors import Diagnostic, Severity, did_you_mean
+from ssg.model.types import Actor, Claim
 
 
 @dataclass(frozen=True)
@@ -13,6 +17,21 @@ class ClaimInfo:
     verdict_id: str | None
     quote: str | None  # only quotes are marked automatically (SPEC §4)
     review: str | None = None  # the reviewer's explanation, Markdown: rendered with the body
+    speaker_name: str = ""  # for the claim's accessible name in the body ("Claim by <name>, rated <label>")
+    verdict_label: str = ""  # the verdict's label, shown as text after the span (SPEC §6); "" -> the verdict id
+
+
+def claim_info(claim: Claim, actors: Mapping[str, Actor], config: SiteConfig) -> ClaimInfo:
+    """What the body needs of one claim: its verdict and quote, and the names its note shows (SPEC §6)."""
+    verdict = config.verdict(claim.verdict_id) if claim.verdict_id else None
+    speaker = actors.get(claim.speaker_id)
+    return ClaimInfo(
+        claim.verdict_id,
+        claim.quote,
+        claim.review,
+        speaker_name=speaker.name if speaker else "",
+        verdict_label=verdict.label if verdict else "",
+    )
 
 
 @dataclass(frozen=True)
@@ -79,6 +98,28 @@ def claim_attrs(claim_id: str, verdict_id: str | None, anchor: bool = True) -> d
         attrs["data-verdict"] = verdict_id
         attrs["class"] = f"claim verdict-{verdict_id}"
     return attrs
+
+
+def claim_note_html(context: BodyContext, claim_id: str) -> str:
+    """What follows a claim span (SPEC §6: the verdict as text, linked to the scale): a link to the claim's entry
+    in the article's claims list, named for screen readers "Claim by <speaker>, rated <label>", then the label."""
+    info = context.claims[claim_id]
+    label = (info.verdict_label or info.verdict_id or "") if info.verdict_id else ""
+    by = f" by {info.speaker_name}" if info.speaker_name else ""
+    name = f"Claim{by}, rated {label}" if label else f"Claim{by}, not rated"
+    scale = f"{context.base_path}verdicts/"
+    if info.verdict_id:
+        verdict = (
+            f'<a class="verdict verdict-{escape(info.verdict_id)}" data-verdict="{escape(info.verdict_id)}" '
+            f'href="{escape(scale)}#{escape(info.verdict_id)}">{escape(label)}</a>'
+        )
+    else:
+        verdict = f'<a class="verdict verdict-none" href="{escape(scale)}#not-rated">Not rated</a>'
+    return (
+        f'<span class="claim-note" data-claim-note="{escape(claim_id)}">'
+        f'<a class="claim-ref" href="#entry-{escape(claim_id)}" aria-label="{escape(name)}" '
+        f'title="{escape(name)}">↓</a> {verdict}</span>'
+    )
 
 
 def mention_attrs(context: BodyContext, actor_id: str) -> dict[str, str]:

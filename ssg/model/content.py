@@ -11,14 +11,43 @@ from typing import Any
 from ssg.config import ID_PATTERN, SiteConfig, name_problem
 from ssg.errors import Report, did_you_mean
 from ssg.model.evidence import parse_evidence
-from ssg.model.types import ActorEntry, Article, Claim, Date, Page, Profile, Source
+from ssg.model.types import ActorEntry, Article, Claim, Correction, Date, Page, Profile, Source, sort_key
 from ssg.source import Position, SourceDoc, YamlList, YamlMap
 from ssg.urls import Urls, slugify, tag_slug, url_problem
 
-ARTICLE_KEYS = ("title", "date", "updated", "slug", "summary", "draft", "tags", "source", "people", "claims")
+ARTICLE_KEYS = (
+    "title",
+    "date",
+    "updated",
+    "slug",
+    "summary",
+    "draft",
+    "tags",
+    "source",
+    "people",
+    "claims",
+    "authors",
+    "reviewers",
+    "corrections",
+)
 ENTRY_KEYS = ("name", "role", "aliases", "type", "wikidata", "image", "url")
-CLAIM_KEYS = ("id", "by", "quote", "text", "about", "date", "verdict", "review", "evidence")
-PROFILE_KEYS = ("name", "type", "role", "aliases", "wikidata", "image", "url")
+CLAIM_KEYS = (
+    "id",
+    "by",
+    "quote",
+    "text",
+    "about",
+    "date",
+    "verdict",
+    "review",
+    "evidence",
+    "appearance",
+    "said_in",
+    "reviewed",
+)
+PROFILE_KEYS = ("name", "type", "role", "aliases", "wikidata", "image", "url", "sort_name")
+CORRECTION_KEYS = ("date", "text")
+BIO_PLACEHOLDERS = ("Biography in Markdown.",)  # what older `ssg new actor` wrote: never to be published
 PAGE_KEYS = ("title", "summary", "slug", "draft", "weight")
 ACTOR_TYPES = ("person", "organization")
 WIKIDATA_ID = re.compile(r"Q[1-9][0-9]*\Z")  # ASCII digits only: str.isdigit() also takes '²' and '٣'
@@ -191,6 +220,7 @@ def parse_article(
     title = check.string(meta, "title", required=True)
     date = check.date(meta, "date", required=True)
     updated = check.date(meta, "updated")
+    corrections = parse_corrections(check, meta)
     slug = check.string(meta, "slug") or default_slug(doc.rel_path)
     if not ID_PATTERN.match(slug):
         where = meta.where("slug") if "slug" in meta else Position(1, 1)
@@ -206,7 +236,9 @@ def parse_article(
     title = title or ""
     date = date or dt.date(1970, 1, 1)
     path = urls.article_path(slug, date)
-    claims = parse_claims(check, meta, config, declared, doc.rel_path, title, path, date)
+    claims = parse_claims(check, meta, config, declared, doc.rel_path, title, path, date, updated or date)
+    if updated is None and corrections:  # SPEC §3: `updated` follows the newest correction when not given
+        updated = corrections[0].date
     return Article(
         key=doc.rel_path,
         slug=slug,
@@ -224,7 +256,31 @@ def parse_article(
         bundle_dir=posixpath.dirname(doc.rel_path) if doc.rel_path.endswith("/index.md") else None,
         complete=complete,
         broken_claims=tuple(check.broken_claims),
+        authors=check.strings(meta, "authors"),
+        reviewers=check.strings(meta, "reviewers"),
+        corrections=corrections,
     )
+
+
+def parse_corrections(check: Checker, meta: YamlMap) -> tuple[Correction, ...]:
+    """`corrections: [{date, text}]`, newest first (SPEC §3)."""
+    value = meta.get("corrections")
+    if value is None:
+        return ()
+    if not isinstance(value, YamlList):
+        check.error(meta.where("corrections"), "'corrections' must be a list of {date, text}")
+        return ()
+    corrections = []
+    for item, pos in zip(value, value.item_pos, strict=True):
+        if not isinstance(item, YamlMap):
+            check.error(pos, "each correction must be a mapping with 'date' and 'text'")
+            continue
+        check.unknown_keys(item, CORRECTION_KEYS, "a correction")
+        date = check.date(item, "date", required=True)
+        text = check.string(item, "text", required=True, what=" in correction")
+        if date is not None and text is not None:
+            corrections.append(Correction(date=date, text=text, line=item.pos.line))
+    return tuple(sorted(corrections, key=lambda c: (sort_key(c.date), c.line), reverse=True))
 
 
 def default_slug(rel_path: str) -> str:
@@ -323,6 +379,7 @@ def parse_claims(
     article_title: str,
     article_path: str,
     article_date: Date,
+    review_date: Date,
 ) -> tuple[Claim, ...]:
     value = meta.get("claims")
     if value is None:
@@ -336,7 +393,9 @@ def parse_claims(
         if not isinstance(item, YamlMap):
             check.error(pos, "each claim must be a mapping starting with '- id:'")
             continue
-        claim = parse_claim(check, item, config, declared, article_key, article_title, article_path, article_date)
+        claim = parse_claim(
+            check, item, config, declared, article_key, article_title, article_path, article_date, review_date
+        )
         if claim is None:
             claim_id = item.get("id")
             if isinstance(claim_id, str) and ID_PATTERN.match(claim_id):
@@ -359,6 +418,7 @@ def parse_claim(
     article_title: str,
     article_path: str,
     article_date: Date,
+    review_date: Date | None = None,
 ) -> Claim | None:
     check.unknown_keys(data, CLAIM_KEYS, "a claim")
     claim_id = check.identifier(data, "id", what=" in claim")
@@ -390,6 +450,9 @@ def parse_claim(
         check.error(data.where("verdict"), f"unknown verdict '{verdict_id}'{hint}", did_you_mean(verdict_id, known))
         ok = False
     date = check.date(data, "date") or article_date
+    appearance = check.url(data, "appearance")  # an invalid one is reported; the claim is kept without it
+    said_in = check.string(data, "said_in")
+    reviewed = check.date(data, "reviewed") or review_date or article_date
     if not ok or claim_id is None or speaker is None:
         return None
     return Claim(
@@ -407,6 +470,9 @@ def parse_claim(
         evidence=parse_evidence(check, data),
         line=data.pos.line,
         col=data.pos.col,
+        appearance=appearance,
+        said_in=said_in,
+        reviewed=reviewed,
     )
 
 
@@ -436,6 +502,13 @@ def parse_profile(doc: SourceDoc, actor_id: str, report: Report) -> Profile | No
         return None
     meta = doc.meta if doc.meta is not None else YamlMap(Position(1, 1))
     check.unknown_keys(meta, PROFILE_KEYS, "an actor profile")
+    if doc.body.strip() in BIO_PLACEHOLDERS:
+        report.warning(
+            doc.rel_path,
+            doc.body_line + next(i for i, line in enumerate(doc.body.split("\n")) if line.strip()),
+            1,
+            f"the biography of '{actor_id}' is the placeholder '{doc.body.strip()}': write one or leave it empty",
+        )
     return Profile(
         id=actor_id,
         key=doc.rel_path,
@@ -449,6 +522,7 @@ def parse_profile(doc: SourceDoc, actor_id: str, report: Report) -> Profile | No
         body=doc.body,
         body_line=doc.body_line,
         line=meta.pos.line,
+        sort_name=check.string(meta, "sort_name"),
     )
 
 

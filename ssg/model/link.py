@@ -103,6 +103,7 @@ def merge_actor(
         profile_key=profile.key if profile else None,
         bio=profile.body if profile else "",
         roles=roles,
+        sort_name=profile.sort_name if profile else None,
     )
 
 

@@ -93,10 +93,18 @@ class Claim:
     line: int
     review_html: str = ""
     col: int = 1  # where the claim's mapping starts (its `- id:` line)
+    appearance: str | None = None  # where the statement was made: a URL (SPEC §3)
+    said_in: str | None = None  # where it was made, in words
+    reviewed: Date | None = None  # when the verdict was given (parse_claim fills the default: updated, else date)
 
     @property
     def words(self) -> str:
         return self.quote if self.quote is not None else self.text or ""
+
+    @property
+    def sort_key(self) -> str:
+        """The claim's date as text that orders dates and datetimes together."""
+        return sort_key(self.date)
 
     @property
     def anchor(self) -> str:
@@ -112,6 +120,15 @@ class Claim:
 class Source:
     name: str | None
     url: str | None
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A published correction of an article (SPEC §3), shown dated at its top and on /corrections/."""
+
+    date: Date
+    text: str
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -140,6 +157,9 @@ class Article:
     complete: bool = True  # False when title or date is missing: checked for errors, never built
     listing_fingerprint: str = ""  # digest of what lists of articles and claims show (not the body)
     broken_claims: tuple[str, ...] = ()  # ids of claims with errors (the build fails; their spans are no errors)
+    authors: tuple[str, ...] = ()  # the byline (SPEC §3)
+    reviewers: tuple[str, ...] = ()  # who checked the claims
+    corrections: tuple[Correction, ...] = ()  # newest first
 
     @property
     def sort_key(self) -> tuple[str, str]:
@@ -190,6 +210,7 @@ class Profile:
     body: str
     body_line: int
     line: int = 1
+    sort_name: str | None = None  # where /actors/ files the actor (SPEC §5)
 
 
 @dataclass(frozen=True)
@@ -227,6 +248,24 @@ class Actor:
     verdict_counts: tuple[tuple[str, int], ...] = ()  # claims by the actor per verdict id, scale order
     fingerprint: str = ""  # digest of the merged fields above the cross-references
     card_fingerprint: str = ""  # the same without the biography and reported roles: what other pages show
+    sort_name: str | None = None  # the profile's `sort_name` (SPEC §5)
+
+    @property
+    def sort_key(self) -> str:
+        """Where /actors/ files the actor: `sort_name`, else people by surname ("Lukashenko, Alexander"),
+        organisations by name (SPEC §5, §6)."""
+        if self.sort_name:
+            return self.sort_name
+        words = self.name.split()
+        if self.type == "organization" or len(words) < 2:
+            return self.name
+        return f"{words[-1]}, {' '.join(words[:-1])}"
+
+    @property
+    def letter(self) -> str:
+        """The letter /actors/ files the actor under: the sort key's first letter, "#" for anything else."""
+        first = self.sort_key[:1].upper()
+        return first if first.isalpha() else "#"
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 
 from ssg.config import SiteConfig
 from ssg.markdown import BodyContext, RenderedBody, render_body
-from ssg.markdown.context import ClaimInfo
+from ssg.markdown.context import ClaimInfo, claim_info
 from ssg.model.types import Actor, Article, Page, evolve
 from ssg.pipeline.reuse.cache import ContentCache, digest
 from ssg.pipeline.reuse.memo import BodyPlan, LoadMemo, same_records
@@ -38,6 +38,7 @@ def contexts_and_keys(
     profiled_key = profiled_digest(profiled)
     for item in items:
         people = [actors.get(entry.id) for entry in getattr(item, "people", ())]
+        people += [actors.get(claim.speaker_id) for claim in getattr(item, "claims", ())]  # their names show
         inputs = (item, *people) if isinstance(item, Article) else (item, *actors.values())
         known = memo.bodies.get(item.key)
         if (
@@ -60,8 +61,10 @@ def contexts_and_keys(
 
 
 def body_key(file_key: str, context: BodyContext, raw_html: bool) -> str:
-    """The cache key of a rendered body: its file's key and what else it is rendered with."""
-    return digest("body", file_key, evolve(context, claims={}), raw_html)
+    """The cache key of a rendered body: its file's key and what else it is rendered with (of its claims, what
+    the file does not give: the speakers' names and the verdicts' labels their notes show)."""
+    shown = sorted((claim_id, info.speaker_name, info.verdict_label) for claim_id, info in context.claims.items())
+    return digest("body", file_key, evolve(context, claims={}), shown, raw_html)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +157,6 @@ def body_context(
         profiled_digest=profiled_digest(profiled),
         names=names,
         claims={claim_id: ClaimInfo(None, None) for claim_id in article.broken_claims}
-        | {c.id: ClaimInfo(c.verdict_id, c.quote, c.review) for c in article.claims},
+        | {c.id: claim_info(c, actors, config) for c in article.claims},
         autolink=config.autolink,
     )

@@ -7,6 +7,7 @@ changed. Pages are independent of each other, so they can render in any order, i
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -14,7 +15,7 @@ from typing import Any
 
 from jinja2 import Environment
 
-from ssg.model.types import Site
+from ssg.model.types import Article, Correction, Site, sort_key
 from ssg.render.data import data_file_parts
 from ssg.render.environment import create_environment
 from ssg.render.recording import PageReads, page_reads, recording, track
@@ -48,6 +49,9 @@ class PageKind(StrEnum):
     TAG_FEED = "tag_feed"
     SITEMAP = "sitemap"
     ROBOTS = "robots"
+    VERDICTS = "verdicts"
+    CORRECTIONS = "corrections"
+    CORRECTIONS_FEED = "corrections_feed"
     DATA = "data"  # open data, written by Python (render/data.py), not by a template
 
     @property
@@ -61,7 +65,15 @@ class PageKind(StrEnum):
     @property
     def whole_site(self) -> bool:
         """Pages that list the whole site: the slowest to render, sent to the workers first."""
-        return self in (PageKind.ACTORS, PageKind.CLAIMS, PageKind.TAGS, PageKind.SITEMAP, PageKind.DATA)
+        return self in (
+            PageKind.ACTORS,
+            PageKind.CLAIMS,
+            PageKind.TAGS,
+            PageKind.SITEMAP,
+            PageKind.DATA,
+            PageKind.VERDICTS,
+            PageKind.CORRECTIONS,
+        )
 
     @property
     def streamed(self) -> bool:
@@ -84,6 +96,9 @@ TEMPLATES = {
     PageKind.TAG_FEED: "feed.xml",
     PageKind.SITEMAP: "sitemap.xml",
     PageKind.ROBOTS: "robots.txt",
+    PageKind.VERDICTS: "verdicts.html",
+    PageKind.CORRECTIONS: "corrections.html",
+    PageKind.CORRECTIONS_FEED: "corrections.xml",
 }
 
 
@@ -118,6 +133,11 @@ def plan_pages(site: Site) -> list[PageSpec]:
         specs.append(PageSpec(PageKind.ACTOR, actor.path, key=actor.id))
         specs.append(PageSpec(PageKind.ACTOR_FEED, actor.path + "feed.xml", key=actor.id))
     specs += [PageSpec(PageKind.CLAIMS, "/claims/"), PageSpec(PageKind.TAGS, "/tags/")]
+    specs += [
+        PageSpec(PageKind.VERDICTS, "/verdicts/"),
+        PageSpec(PageKind.CORRECTIONS, "/corrections/"),
+        PageSpec(PageKind.CORRECTIONS_FEED, "/corrections/feed.xml"),
+    ]
     for tag in site.tags.values():
         specs.append(PageSpec(PageKind.TAG, tag.path, key=tag.id))
         specs.append(PageSpec(PageKind.TAG_FEED, tag.path + "feed.xml", key=tag.id))
@@ -165,9 +185,40 @@ def page_context(site: Site, spec: PageSpec, note: Note) -> dict[str, Any]:
         context["tag"] = site.tags[spec.key]
     elif kind == PageKind.PAGE:
         context["page"] = next(p for p in site.pages if p.key == spec.key)
+    elif kind == PageKind.VERDICTS:
+        note(site, "claims")
+        for claim in site.claims:
+            note(claim, "verdict_id")
+        context["verdict_counts"] = Counter(c.verdict_id or "" for c in site.claims)
+    elif kind in (PageKind.CORRECTIONS, PageKind.CORRECTIONS_FEED):
+        context["corrections"] = published_corrections(site, note)
     if kind.is_feed:
         context["feed"] = feed_articles(site, spec, note)
     return context
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedCorrection:
+    """A correction with its article, for /corrections/ and its feed (SPEC §6); `number` counts the article's
+    corrections oldest first, so its anchor `#correction-<number>` stays when newer ones are added."""
+
+    correction: Correction
+    article: Article
+    number: int
+
+
+def published_corrections(site: Site, note: Note) -> tuple[PublishedCorrection, ...]:
+    """Every correction of the site, newest first (then by article, newest first)."""
+    note(site, "articles")
+    for article in site.articles:
+        note(article, "corrections")
+    found = [
+        PublishedCorrection(c, a, len(a.corrections) - index)
+        for a in site.articles
+        for index, c in enumerate(a.corrections)
+    ]
+    found.sort(key=lambda p: sort_key(p.correction.date), reverse=True)  # stable: articles stay newest first
+    return tuple(found)
 
 
 def feed_articles(site: Site, spec: PageSpec, note: Note) -> tuple:

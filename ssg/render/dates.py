@@ -38,6 +38,8 @@ def sitemap_entries(site: Site) -> list[tuple[str, Date | None]]:
     entries += [(a.path, newest(site.article(k) for k in a.article_keys)) for a in site.actors.values()]
     entries.append(("/claims/", everything))
     entries.append(("/tags/", everything))
+    entries.append(("/verdicts/", everything))
+    entries.append(("/corrections/", everything))
     entries += [(t.path, newest(site.article(k) for k in t.article_keys)) for t in site.tags.values()]
     entries += [(p.path, None) for p in site.pages]
     return entries

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urljoin
 
 from ssg.model.types import Actor, Article, Claim, Page, Site, Tag
 from ssg.render.social import page_description, page_title
@@ -80,7 +81,7 @@ def news_article(site: Site, article: Article) -> JsonDict:
         "datePublished": article.date.isoformat(),
         "dateModified": article.modified.isoformat(),
         "inLanguage": site.config.language,
-        "author": publisher(site),
+        "author": [{"@type": "Person", "name": name} for name in article.authors] or publisher(site),
         "publisher": publisher(site),
     }
     if article.summary:
@@ -112,7 +113,7 @@ def claim_review(site: Site, article: Article, claim: Claim) -> JsonDict:
     claim_item: JsonDict = {
         "@type": "Claim",
         "datePublished": claim.date.isoformat(),
-        "appearance": {"@type": "CreativeWork", "url": anchor, "headline": article.title},
+        "appearance": appearance(site, article, claim),
     }
     if speaker:
         claim_item["author"] = actor_item(site, speaker)
@@ -120,7 +121,7 @@ def claim_review(site: Site, article: Article, claim: Claim) -> JsonDict:
         "@type": "ClaimReview",
         "url": anchor,
         "claimReviewed": claim.words,
-        "datePublished": article.date.isoformat(),
+        "datePublished": (claim.reviewed or article.updated or article.date).isoformat(),
         "author": publisher(site),
         "reviewRating": {
             "@type": "Rating",
@@ -131,6 +132,24 @@ def claim_review(site: Site, article: Article, claim: Claim) -> JsonDict:
         },
         "itemReviewed": claim_item,
     }
+
+
+def appearance(site: Site, article: Article, claim: Claim) -> JsonDict:
+    """Where the claim was made (SPEC §3 `appearance`, `said_in`); without one, its place in the article."""
+    if claim.appearance:
+        url = claim.appearance
+        if url.startswith("/"):
+            url = site.urls.absolute(url)
+        elif not url.lower().startswith(("http://", "https://", "mailto:")):
+            url = urljoin(site.urls.absolute(article.path), url)  # relative to the article's page
+        work: JsonDict = {"@type": "CreativeWork", "url": url}
+        if claim.said_in:
+            work["name"] = claim.said_in
+        return work
+    work = {"@type": "CreativeWork", "url": site.urls.absolute(claim.path), "headline": article.title}
+    if claim.said_in:
+        work["name"] = claim.said_in
+    return work
 
 
 def list_entries(site: Site, kind: str, item: Any) -> list[tuple[str, str]]:

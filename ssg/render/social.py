@@ -15,7 +15,14 @@ OG_TERRITORIES = {
     "sq": "AL", "sr": "RS", "sv": "SE", "uk": "UA", "vi": "VN", "zh": "CN",
 }  # fmt: skip
 
-STATIC_TITLES = {"actors": "Actors", "claims": "Claims", "tags": "Tags", "404": "Page not found"}
+STATIC_TITLES = {
+    "actors": "Actors",
+    "claims": "Claims",
+    "tags": "Tags",
+    "404": "Page not found",
+    "verdicts": "The rating scale",
+    "corrections": "Corrections",
+}
 
 
 def og_locale(language: str) -> str:
@@ -55,6 +62,10 @@ def page_description(site: Site, kind: str, item: Any) -> str:
         return f"Every claim of {config.title}, newest first: {count(len(site.claims), 'claim')}."
     if kind == "tags":
         return f"The tags of {config.title}: {count(len(site.tags), 'tag')}."
+    if kind == "verdicts":
+        return f"The verdicts {config.title} gives claims, best first, with what each means and how often it is given."
+    if kind == "corrections":
+        return f"Every correction {config.title} has published, newest first."
     return config.description or config.title
 
 

@@ -24,6 +24,8 @@ KIND_TYPES = {
     "tag": {"CollectionPage"},
     "page": {"WebPage"},
     "404": {"WebPage"},
+    "verdicts": {"WebPage"},
+    "corrections": {"WebPage"},
 }
 
 
@@ -61,7 +63,10 @@ def check_article(built: Built, article: Article) -> None:
     assert news["url"] == url and news["mainEntityOfPage"]["@id"] == url
     assert news["datePublished"] == article.date.isoformat()
     assert news["dateModified"] == article.modified.isoformat()
-    assert news["author"] == news["publisher"]
+    if article.authors:  # the byline (SPEC §3 authors), else the publisher
+        assert news["author"] == [{"@type": "Person", "name": name} for name in article.authors]
+    else:
+        assert news["author"] == news["publisher"]
     assert news["publisher"]["@type"] == "Organization" and news["publisher"]["name"] == publisher
     assert news.get("keywords", []) == list(article.tags)
     assert [t["name"] for t in news.get("about", [])] == list(article.tags)
@@ -84,7 +89,9 @@ def check_claim_review(built: Built, article: Article, claim: Claim, review: dic
     anchor = built.absolute(claim.path)
     assert review["url"] == anchor
     assert review["claimReviewed"] == claim.words
-    assert review["datePublished"] == article.date.isoformat()
+    # the review date: `reviewed`, default the article's `updated`, else its date (SPEC §3)
+    assert claim.reviewed is not None
+    assert review["datePublished"] == claim.reviewed.isoformat()
     assert review["author"] == {
         "@type": "Organization",
         "name": config.publisher or config.title,
@@ -99,7 +106,13 @@ def check_claim_review(built: Built, article: Article, claim: Claim, review: dic
     claimed = review["itemReviewed"]
     assert claimed["@type"] == "Claim"
     assert claimed["datePublished"] == claim.date.isoformat()
-    assert claimed["appearance"]["@type"] == "CreativeWork" and claimed["appearance"]["url"] == anchor
+    appearance = claimed["appearance"]
+    assert appearance["@type"] == "CreativeWork"
+    if claim.appearance:
+        assert appearance["url"] == claim.appearance or appearance["url"] == built.absolute(claim.appearance)
+    else:
+        assert appearance["url"] == anchor
+    assert appearance.get("name") == claim.said_in
     check_actor_ref(built, claimed["author"], built.site.actors[claim.speaker_id])
     html = built.text(article.path)
     assert f'id="{claim.anchor}"' in html, f"{anchor} leads nowhere"
@@ -226,3 +239,59 @@ def test_markup_in_content_cannot_break_out_of_the_script(tmp_path: Path, base_u
     assert review["reviewRating"]["ratingValue"] == review["reviewRating"]["bestRating"] == 1
     assert review["itemReviewed"]["author"]["name"] == "A </script> B"
     assert "<script>alert" not in built.text("/articles/t/")
+
+
+CHECKED = """---
+title: Eastport Council Votes on the Bridge
+date: 2025-04-30
+updated: 2025-05-02
+authors: [Jane Roe, Sam Poe]
+reviewers: [John Doe]
+people:
+  ada-quill: {name: Ada Quill, role: Mayor of Eastport}
+claims:
+  - id: bridge-by-spring
+    by: ada-quill
+    quote: The bridge will be open by spring
+    date: 2025-04-28
+    verdict: "false"
+    appearance: https://example.org/council-video
+    said_in: a council meeting
+    reviewed: 2025-04-29
+  - id: budget-fine
+    by: ada-quill
+    text: The budget is fine.
+    verdict: "true"
+corrections:
+  - {date: 2025-05-01, text: An earlier version misspelt the mayor's name.}
+---
+"The bridge will be open by spring," Ada Quill said.
+"""
+
+
+def test_claim_reviews_name_the_claim_its_author_appearance_and_review_date(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "content" / "articles").mkdir(parents=True)
+    (site / "site.toml").write_text(
+        '[site]\ntitle = "Eastport Watch"\nbase_url = "https://example.org/e/"\npublisher = "Eastport Fact Desk"\n'
+        '[[verdicts]]\nid = "true"\nlabel = "True"\n[[verdicts]]\nid = "false"\nlabel = "False"\n'
+    )
+    (site / "content" / "articles" / "bridge.md").write_text(CHECKED)
+    built = build(site, tmp_path / "out", "https://example.org/e/")
+    (article,) = built.site.articles
+    check_article(built, article)
+    found = items(built, article.path)
+    (news,) = of_type(found, "NewsArticle")
+    assert [a["name"] for a in news["author"]] == ["Jane Roe", "Sam Poe"]
+    reviews = {r["itemReviewed"]["author"]["name"] + r["claimReviewed"]: r for r in of_type(found, "ClaimReview")}
+    spring = reviews["Ada QuillThe bridge will be open by spring"]
+    assert spring["datePublished"] == "2025-04-29"
+    assert spring["author"]["name"] == "Eastport Fact Desk"
+    assert spring["itemReviewed"]["datePublished"] == "2025-04-28"
+    assert spring["itemReviewed"]["appearance"] == {
+        "@type": "CreativeWork",
+        "url": "https://example.org/council-video",
+        "name": "a council meeting",
+    }
+    fine = reviews["Ada QuillThe budget is fine."]
+    assert fine["datePublished"] == "2025-05-02"  # the article's `updated`

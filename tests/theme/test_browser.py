@@ -100,7 +100,10 @@ def test_hovering_a_mention_shows_that_actors_card(page, server: str, example_si
         expect(card.locator(".card-name")).to_have_text(example_site.site.actors[actor_id].name)
         expect(card.locator(".card-role")).to_have_text(role_then(example_site, 0, actor_id))
         box, anchor = card.bounding_box(), mentions.nth(index).bounding_box()
-        assert box and anchor and abs(box["y"] - (anchor["y"] + anchor["height"])) < 40, "card not by the mention"
+        assert box and anchor, "card or mention not laid out"
+        below = abs(box["y"] - (anchor["y"] + anchor["height"]))
+        above = abs(box["y"] + box["height"] - anchor["y"])  # opens above when there is no room below
+        assert min(below, above) < 40, "card not by the mention"
     page.mouse.move(5, 5)
     expect(card).to_be_hidden()
 

@@ -211,7 +211,10 @@ def test_actor_pages_are_h_cards(built: BuiltSite) -> None:
         cards = doc.xpath(f"//*[{classed('h-card')}]")
         assert len(cards) == 1
         assert [text(e) for e in cards[0].xpath(f".//*[{classed('p-name')}]")] == [actor.name]
-        assert url(built, actor.path) in cards[0].xpath(f".//*[{classed('u-url')}]/@href")
+        assert url(built, actor.path) in cards[0].xpath(
+            f".//*[{classed('u-url')}]/@href | .//data[{classed('u-url')}]/@value"
+        )
+        assert not doc.xpath("//h1//a"), "the actor page's title is plain text, not a link to itself"
         facts = text(cards[0])
         assert ("Organization" if actor.type == "organization" else "Person") in facts
         for alias in actor.aliases:
@@ -258,11 +261,13 @@ def built_text(built: BuiltSite, site_path: str) -> str:
 def test_actors_index_lists_every_actor_a_to_z_with_counts(built: BuiltSite) -> None:
     doc = parse(built.page("/actors/"))
     rows = doc.xpath("//table//tbody/tr")
-    actors = list(built.site.actors.values())
+    # SPEC §6: people by surname (or a profile's sort_name), organisations by name, under letter headings
+    actors = sorted(built.site.actors.values(), key=lambda a: a.sort_key.lower())
     assert len(rows) == len(actors)
-    names = [text(r.xpath("./th")[0]).removesuffix(" (organization)") for r in rows]
-    assert names == [a.name for a in actors]
-    assert names == sorted(names, key=str.casefold) or names == [a.name for a in actors]
+    assert [r.xpath("./th/a/@data-actor")[0] for r in rows] == [a.id for a in actors]
+    for row, actor in zip(rows, actors, strict=True):
+        heading = row.xpath("preceding::h2[1]")[0]
+        assert text(heading) == actor.letter
     for row, actor in zip(rows, actors, strict=True):
         numbers = [int(text(td)) for td in row.xpath(f"./td[{classed('num')}]")]
         assert numbers == [len(actor.article_keys), len(actor.claims_by), len(actor.claims_about)]

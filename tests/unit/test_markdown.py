@@ -286,7 +286,38 @@ def test_quote_across_emphasis_or_links_gives_well_nested_html_with_one_anchor(t
         e.tag == "span" and e.attrs.get("data-verdict") == "unverified" for e in claim_elements(body.html, "expects")
     )
     visible = text.replace("*", "").replace("[", "").replace("](https://example.org/)", "")
-    assert root.text().split() == visible.split()  # the words of the paragraph are unchanged
+    assert without_notes(root).split() == visible.split()  # the words of the paragraph are unchanged
+    notes = [e for e in root.iter() if "data-claim-note" in e.attrs]
+    assert len(notes) == 1 and "a" not in notes[0].ancestors(), "one note, never inside a link"
+
+
+def without_notes(element: Element) -> str:
+    """The text of an element without the notes after claim spans (verdict label, link to the entry)."""
+    return "".join(
+        c if isinstance(c, str) else "" if "data-claim-note" in c.attrs else without_notes(c) for c in element.children
+    )
+
+
+def test_a_claim_span_is_followed_by_its_verdict_label_and_a_named_link_to_its_entry() -> None:
+    claims = {
+        "q": ClaimInfo("false", "peace now", speaker_name="Ada Quill", verdict_label="False"),
+        "p": ClaimInfo(None, None, speaker_name="Tom Brandt"),
+    }
+    body = clean("We want peace now. [It costs too much](claim:p).\n", claims=claims)
+    root = tree(body.html)
+    notes = {e.attrs["data-claim-note"]: e for e in root.iter() if "data-claim-note" in e.attrs}
+    links = {
+        n: [(a.attrs.get("href"), a.attrs.get("aria-label"), a.text()) for a in e.iter() if a.tag == "a"]
+        for n, e in notes.items()
+    }
+    assert links["q"] == [
+        ("#entry-q", "Claim by Ada Quill, rated False", "↓"),
+        ("/monitor/verdicts/#false", None, "False"),
+    ]
+    assert links["p"] == [
+        ("#entry-p", "Claim by Tom Brandt, not rated", "↓"),
+        ("/monitor/verdicts/#not-rated", None, "Not rated"),
+    ]
 
 
 # --- autolink -----------------------------------------------------------------------------------------------------

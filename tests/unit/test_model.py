@@ -609,3 +609,73 @@ def test_two_sources_on_one_url_name_both_files() -> None:
         "content/articles/b.md",
         "the URL /articles/bridge/ is also the URL of content/articles/a.md (change slug)",
     )
+
+
+# --- who checked it, when, where it was said (SPEC §3) ------------------------------------------------------------
+
+
+CHECKED = """---
+title: Eastport Council Votes
+date: 2025-04-30
+authors: [Jane Roe]
+reviewers: [John Doe, Sam Poe]
+people:
+  ada-quill: Ada Quill
+claims:
+  - id: spring
+    by: ada-quill
+    quote: By spring.
+    appearance: /files/minutes.pdf
+    said_in: a council meeting
+  - id: budget
+    by: ada-quill
+    text: The budget is fine.
+    reviewed: 2025-05-03
+corrections:
+  - date: 2025-05-01
+    text: First.
+  - date: 2025-05-04
+    text: Newest.
+---
+By spring.
+"""
+
+
+def test_byline_reviewers_corrections_and_claim_places_are_parsed() -> None:
+    parsed = valid_article(CHECKED)
+    assert parsed.authors == ("Jane Roe",) and parsed.reviewers == ("John Doe", "Sam Poe")
+    assert [c.text for c in parsed.corrections] == ["Newest.", "First."]  # newest first
+    assert parsed.updated == dt.date(2025, 5, 4)  # follows the newest correction when not given
+    spring, budget = parsed.claims
+    assert (spring.appearance, spring.said_in) == ("/files/minutes.pdf", "a council meeting")
+    assert spring.reviewed == dt.date(2025, 4, 30)  # no `updated` written: the article's date
+    assert budget.reviewed == dt.date(2025, 5, 3)
+
+
+def test_reviewed_defaults_to_the_articles_updated() -> None:
+    text = CHECKED.replace("authors:", "updated: 2025-05-02\nauthors:")
+    parsed = valid_article(text)
+    assert parsed.updated == dt.date(2025, 5, 2)  # given: corrections do not move it
+    assert parsed.claims[0].reviewed == dt.date(2025, 5, 2)
+
+
+@pytest.mark.parametrize("bad", ["javascript:alert(1)", "data:text/html,x", "//evil.example/x"])
+def test_an_unsafe_appearance_url_is_an_error_at_its_place(bad: str) -> None:
+    _, report = article(CHECKED.replace("/files/minutes.pdf", bad))
+    assert [(line, col) for line, col, _, _ in errors(report)] == [(12, 17)]
+    assert errors(report)[0][2].startswith("unsafe URL in 'appearance': ")
+
+
+def test_a_correction_needs_date_and_text_at_its_place() -> None:
+    _, report = article(CHECKED.replace("    text: First.\n", ""))
+    assert errors(report) == [(19, 5, "missing required field 'text' in correction", None)]
+
+
+def test_people_file_by_surname_unless_a_sort_name_is_given() -> None:
+    def actor(name: str, kind: str = "person", sort_name: str | None = None) -> Actor:
+        return Actor("x", name, kind, None, (), None, None, None, "/actors/x/", sort_name=sort_name)
+
+    assert actor("Ada Quill").sort_key == "Quill, Ada"
+    assert actor("Eastport Harbour Authority", "organization").sort_key == "Eastport Harbour Authority"
+    assert actor("Ada van Quill", sort_name="Quill, Ada van").letter == "Q"
+    assert profile("ada-quill", "---\nname: Ada Quill\nsort_name: Quill\n---\n").sort_name == "Quill"

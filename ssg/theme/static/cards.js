@@ -16,7 +16,8 @@
       name: li.getAttribute("data-name") || li.textContent.trim(),
       role: li.getAttribute("data-role") || "",
       type: li.getAttribute("data-type") || "",
-      url: li.getAttribute("data-url") || ""
+      url: li.getAttribute("data-url") || "",
+      image: li.getAttribute("data-image") || ""
     };
   }
   var mentions = document.querySelectorAll(".e-content a[data-actor]");
@@ -27,6 +28,11 @@
   card.className = "actor-card-popup";
   card.setAttribute("role", "tooltip");
   card.hidden = true;
+  var photo = document.createElement("img");
+  photo.className = "card-photo";
+  photo.width = 48;
+  photo.height = 48;
+  photo.hidden = true;
   var nameEl = document.createElement("p");
   nameEl.className = "card-name";
   var roleEl = document.createElement("p");
@@ -36,6 +42,7 @@
   var link = document.createElement("a");
   link.tabIndex = -1; // the mention itself is the keyboard route to the same page
   linkP.appendChild(link);
+  card.appendChild(photo);
   card.appendChild(nameEl);
   card.appendChild(roleEl);
   card.appendChild(linkP);
@@ -51,6 +58,11 @@
     if (current && current !== anchor) current.removeAttribute("aria-describedby");
     current = anchor;
     nameEl.textContent = person.name;
+    photo.hidden = !person.image;
+    if (person.image) {
+      photo.src = person.image;
+      photo.alt = "Photo of " + person.name;
+    }
     roleEl.textContent = person.role || (person.type === "organization" ? "Organization" : "");
     roleEl.hidden = !roleEl.textContent;
     link.textContent = "Profile of " + person.name;
