@@ -107,12 +107,22 @@ def build(
         raise click.UsageError(str(exc)) from exc
     print_report(result.report)
     written = result.written
+    drafts = result.drafts_left_out
     click.echo(
         f"Built {result.pages} pages in {result.seconds:.2f} s -> {options.output} "
         f"({result.rendered} rendered; files: {written.written} written, {written.removed} removed, "
         f"{written.unchanged} unchanged{'; up to date' if result.up_to_date else ''})"
+        + (
+            f"; {plural(result.drafts_left_out, 'draft')} left out (--drafts builds them)"
+            if result.drafts_left_out
+            else ""
+        )
     )
     exit_now()
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def exit_now() -> None:
@@ -126,9 +136,9 @@ def exit_now() -> None:
 @main.command()
 @site_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--drafts", is_flag=True, help="Check drafts too.")
+@click.option("--drafts/--no-drafts", default=True, show_default=True, help="Check drafts too (they are content).")
 def check(site_dir: Path, strict: bool, drafts: bool) -> None:
-    """Validate content and internal links without writing the output."""
+    """Validate content (drafts included) and internal links without writing the output."""
     try:
         report = check_site(RunOptions(site_dir=site_dir, drafts=drafts))
     except SiteError as exc:

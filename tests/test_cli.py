@@ -248,11 +248,44 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
 def test_drafts_are_built_only_with_the_drafts_flag(example_site: Path, tmp_path: Path) -> None:
     write(example_site / "content/articles/secret.md", ARTICLE.format(title="Secret", draft="true"))
     out = tmp_path / "out"
-    assert run_ssg("build", "--site", str(example_site), "--output", str(out)).returncode == 0
+    built = run_ssg("build", "--site", str(example_site), "--output", str(out))
+    assert built.returncode == 0
+    assert "1 draft left out" in built.stdout  # SPEC §7: the summary says how many
     assert not (out / "articles/secret/index.html").exists()
     assert "Secret" not in (out / "index.html").read_text(encoding="utf-8")
-    assert run_ssg("build", "--drafts", "--site", str(example_site), "--output", str(out)).returncode == 0
-    assert (out / "articles/secret/index.html").is_file()
+    with_drafts = run_ssg("build", "--drafts", "--site", str(example_site), "--output", str(out))
+    assert with_drafts.returncode == 0 and "left out" not in with_drafts.stdout
+    page = (out / "articles/secret/index.html").read_text(encoding="utf-8")
+    assert '<meta name="robots" content="noindex">' in page  # SPEC §8: a draft's page is labelled and not indexed
+    assert '<p class="draft-label" role="note"><strong>Draft</strong>' in page
+    assert "noindex" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+BROKEN_DRAFT = """\
+---
+title: Harbour plans
+date: 2025-13-40
+draft: true
+people:
+  ada-quill: Ada Quill
+claims:
+  - id: ferry
+    quote: The ferry runs all winter.
+    verdict: maybe
+---
+The ferry runs all winter.
+"""
+
+
+def test_check_checks_drafts_unless_told_not_to(example_site: Path) -> None:
+    """A writer's newest article is usually the draft: its mistakes are reported (SPEC §7 `ssg check`)."""
+    write(example_site / "content/articles/plans.md", BROKEN_DRAFT)
+    checked = run_ssg("check", "--strict", "--site", str(example_site))
+    assert checked.returncode == 1
+    assert "content/articles/plans.md:3:7: error: invalid date" in checked.stderr
+    assert "missing required field 'by'" in checked.stderr and "unknown verdict 'maybe'" in checked.stderr
+    skipped = run_ssg("check", "--no-drafts", "--site", str(example_site))
+    assert skipped.returncode == 0, skipped.stderr
 
 
 def test_page_bundle_files_land_beside_the_article(example_site: Path) -> None:

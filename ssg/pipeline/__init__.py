@@ -77,6 +77,7 @@ class RunResult:
     report: Report = field(default_factory=Report)
     up_to_date: bool = False  # nothing changed since the last build: nothing was read, rendered or written
     rendered_paths: tuple[str, ...] = ()  # the site paths of the pages rendered
+    drafts_left_out: int = 0  # articles and pages marked draft that this build did not build
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +165,7 @@ class Pipeline:
             summary,
             report,
             rendered_paths=tuple(s.site_path for s in stale),
+            drafts_left_out=loaded.drafts_left_out,
         )
 
     def plan(self, in_place: bool, changed: frozenset[Path] | None) -> Known:
@@ -283,7 +285,8 @@ class Pipeline:
         self.state.settle(Settled(loaded, tuple(specs), frozenset(linkable), load_diagnostics, summary.files))
         if known.inputs is not None:  # a one-shot build with a cache: the manifest of what it left
             outputs = restamp(known.outputs, options.output, summary.changed_paths)
-            manifest = Manifest(self.options_key(), known.inputs, outputs, len(specs), tuple(report.diagnostics))
+            warnings = tuple(report.diagnostics)
+            manifest = Manifest(self.options_key(), known.inputs, outputs, len(specs), warnings, loaded.drafts_left_out)
             save_manifest(options.site_dir, manifest)
 
     def options_key(self) -> tuple:
@@ -295,7 +298,9 @@ class Pipeline:
         files = frozenset(files_of(manifest.outputs))
         summary = WriteSummary(0, len(files), 0, (), files)
         report = Report(list(manifest.diagnostics))
-        return RunResult(manifest.pages, 0, time.perf_counter() - started, summary, report, up_to_date=True)
+        seconds = time.perf_counter() - started
+        drafts = manifest.drafts_left_out
+        return RunResult(manifest.pages, 0, seconds, summary, report, up_to_date=True, drafts_left_out=drafts)
 
     def render(
         self,

@@ -40,6 +40,7 @@ class LoadedSite:
     files: ContentFiles
     links: tuple[tuple[str, str, str, int, int], ...]  # (source rel_path, page site path, href, line, col)
     profile_ids: frozenset[str] = frozenset()  # the actors with a profile (articles are parsed knowing them)
+    drafts_left_out: int = 0  # articles and pages marked draft, not built (SPEC §7: the build says how many)
 
 
 def load_site(
@@ -99,7 +100,7 @@ def load_site(
     if report.has_errors:
         return None
     site = link_site(config, urls, rendered_articles, actors, rendered_pages, memo)
-    return LoadedSite(site, files, tuple(links), frozenset(profile_ids))
+    return LoadedSite(site, files, tuple(links), frozenset(profile_ids), reader.drafts_left_out)
 
 
 class FileReader:
@@ -112,6 +113,7 @@ class FileReader:
         self.salt = salt  # what else the parse depends on: the config, the set of profiles
         self.keys: dict[str, str] = {}  # rel_path -> the key its record is cached under
         self.salts: dict[str, str] = {}  # rel_path -> the salt of that key
+        self.drafts_left_out = 0
 
     def read_all(
         self,
@@ -153,6 +155,7 @@ class FileReader:
                 continue
             record, diagnostics = self.cache.get(self.cache.parsed, self.keys[rel_path])
             if skip_drafts and record is not None and record.draft:
+                self.drafts_left_out += 1
                 continue  # a draft's problems count only when drafts are built
             self.report.extend(diagnostics)
             if record is not None:

@@ -89,7 +89,8 @@ def patch_bodies(
         )
     links = [link for link in loaded.links if link[0] not in replaced]
     links += [(e.rel_path, e.linked.path, *link) for e in edits for link in e.body.links]
-    return Patch(LoadedSite(site, loaded.files, tuple(links), loaded.profile_ids), tuple(edits))
+    patched = LoadedSite(site, loaded.files, tuple(links), loaded.profile_ids, loaded.drafts_left_out)
+    return Patch(patched, tuple(edits))
 
 
 def body_edit(

@@ -27,7 +27,7 @@ from ssg.errors import Diagnostic
 from ssg.pipeline.reuse.cache import CACHE_DIR, read_checked, write_checked
 from ssg.render.environment import THEME_DIR
 
-MANIFEST_FORMAT = 2  # 2: output folders are stamped too
+MANIFEST_FORMAT = 3  # 2: output folders are stamped too; 3: drafts left out
 Stamps = dict[str, tuple[int, int]]  # rel path -> (size, mtime_ns)
 
 PACKAGE_DIR = THEME_DIR.parent  # ssg's own code: an edited ssg must not pass for an unchanged build
@@ -40,6 +40,7 @@ class Manifest:
     outputs: Stamps
     pages: int
     diagnostics: tuple[Diagnostic, ...]  # the warnings of that build, reported again by one that stops early
+    drafts_left_out: int = 0
 
 
 def options_key(drafts: bool, base_url: str | None, output_dir: Path) -> tuple:
