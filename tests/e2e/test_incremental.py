@@ -147,6 +147,59 @@ EDITS = [edit_body, edit_title, edit_profile, delete_article, rename_article, ad
 EDITS += [edit_config, add_page]
 
 
+# --- generated templates: a site's own base.html reading random fields of random records ------------------------
+
+THEME_BASE = Path(__file__).resolve().parents[2] / "ssg" / "theme" / "templates" / "base.html"
+
+# Each reads the model in a way the default theme does not; {n} is a random count. base.html is on every HTML page.
+READS = [
+    "<ol>{{% for a in site.articles[:{n}] %}}<li>{{{{ a.title }}}} ({{{{ a.date | date }}}})</li>{{% endfor %}}</ol>",
+    "{{% for a in (site.actors.values() | list)[:{n}] %}}{{{{ a.name }}}}: {{{{ a.bio_html | safe }}}}{{% endfor %}}",
+    "{{% for a in site.articles[:{n}] %}}{{{{ a.body_html | safe }}}}{{% endfor %}}",
+    "{{{{ site.claims | length }}}}: {{% for c in site.claims[:{n}] %}}{{{{ c.quote or c.text }}}};{{% endfor %}}",
+    "{{% for t in site.tags %}}{{{{ t }}}}={{{{ site.tags[t].article_keys | length }}}} {{% endfor %}}",
+    "{{{{ site.articles | map(attribute='title') | sort | first }}}}",
+    "{{{{ site.articles | selectattr('summary') | list | length }}}}",
+    "{{% for a in (site.actors.values() | list)[:{n}] %}}{{% for r in a.roles %}}{{{{ r.role }}}}{{% endfor %}}"
+    "{{% endfor %}}",
+    "{{% if article is defined and article.actor_ids %}}{{{{ get_actor(article.actor_ids[0]).bio_html | safe }}}}"
+    "{{{{ get_actor(article.actor_ids[-1]).roles | length }}}}{{% endif %}}",
+    "{{% if actor is defined %}}{{% for k in actor.article_keys[:{n}] %}}{{{{ get_article(k).summary }}}}"
+    "{{% endfor %}}{{% endif %}}",
+    "{{% macro card(x) %}}<b>{{{{ x.name }}}}</b> {{{{ x.aliases | join(', ') }}}}{{% endmacro %}}"
+    "{{% for i in (site.actors | list)[:{n}] %}}{{{{ card(site.actors[i]) }}}}{{% endfor %}}",
+    "{{% include 'partials/extra.html' %}}",
+    "{{{{ site.pages | map(attribute='title') | join(' / ') }}}}",
+]
+EXTRA = [
+    "{% for a in site.articles | sort(attribute='title') %}{% if loop.index < 4 %}{{ a.path }}{% endif %}{% endfor %}",
+    "{% for c in site.claims if c.verdict_id %}{% if loop.first %}{{ c.article_title }}{% endif %}{% endfor %}",
+    "{{ (site.articles | last).title if site.articles else '' }}",
+]
+
+
+def edit_template_reads(site: Path, rng: random.Random) -> str:
+    """A site's own base.html (and an included partial) reading a random choice of fields of random records."""
+    folder = site / "templates"
+    (folder / "partials").mkdir(parents=True, exist_ok=True)
+    chosen = rng.sample(range(len(READS)), rng.randint(1, 4))
+    snippets = "\n".join(READS[i].format(n=rng.randint(1, 5)) for i in chosen)
+    base = THEME_BASE.read_text(encoding="utf-8").replace(
+        "</main>", f'<aside class="extra">{snippets}</aside>\n</main>'
+    )
+    (folder / "base.html").write_text(base, encoding="utf-8")
+    (folder / "partials" / "extra.html").write_text(rng.choice(EXTRA), encoding="utf-8")
+    return f"templates/base.html reading {chosen}"
+
+
+def test_generated_template_snippets_parse() -> None:
+    """A snippet with a syntax error would make every generated site fail to build, testing nothing."""
+    from jinja2 import Environment
+
+    for snippet in READS:
+        Environment().parse(snippet.format(n=2))
+
+
 def stamps(site: Path) -> dict[Path, tuple[int, int]]:
     return {p: (p.stat().st_size, p.stat().st_mtime_ns) for p in site.rglob("*") if p.is_file()}
 
@@ -156,20 +209,28 @@ def changed_paths(before: dict[Path, tuple[int, int]], after: dict[Path, tuple[i
     return frozenset(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
 
 
-@pytest.mark.parametrize(("seed", "watched"), [(1, False), (2, False), (3, True), (4, True)])
+@pytest.mark.parametrize(
+    ("seed", "watched", "templates"),
+    [(1, False, False), (2, False, False), (3, True, False), (4, True, False), (5, True, True), (6, False, True)],
+)
 def test_any_sequence_of_edits_builds_what_a_clean_build_builds(
-    corpus_100: Path, tmp_path: Path, seed: int, watched: bool
+    corpus_100: Path, tmp_path: Path, seed: int, watched: bool, templates: bool
 ) -> None:
-    """`watched`: the builder is told which files changed, as `ssg serve`'s watcher tells it."""
+    """`watched`: the builder is told which files changed, as `ssg serve`'s watcher tells it. `templates`: the
+    site first gets its own base.html reading random fields of random records (site-wide lists, actors' details
+    on other pages, bodies on lists, macros, includes), regenerated now and then among the content edits."""
     site = tmp_path / "site"
     shutil.copytree(corpus_100, site)
     rng = random.Random(seed)
     live = tmp_path / "live"
     builder = Pipeline(RunOptions(site_dir=site, output_dir=live, drafts=True, jobs=1, use_cache=False))
+    edits = [*EDITS, *[e for e in EDITS if e is not edit_template], edit_template_reads] if templates else EDITS
+    if templates:
+        edit_template_reads(site, rng)
     builder.run(in_place=True)
     for step in range(12):
         before = stamps(site)
-        did = rng.choice(EDITS)(site, rng)
+        did = rng.choice(edits)(site, rng)
         changed = changed_paths(before, stamps(site)) if watched else None
         result = builder.run(in_place=True, changed=changed)
         assert_same(snapshot(live), clean_build(site, tmp_path / "clean"), f"step {step}: {did}")
