@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 
 import pytest
 
@@ -122,3 +126,21 @@ def small_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 def built(request: pytest.FixtureRequest) -> BuiltSite:
     """Each built site in turn."""
     return request.getfixturevalue(f"{request.param}_site")
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(example_site: BuiltSite) -> Iterator[str]:
+    """The example site's output served at http://127.0.0.1:<port>/monitor/ (its base path)."""
+    handler = functools.partial(QuietHandler, directory=str(example_site.root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(timeout=10)

@@ -3,11 +3,7 @@ by keyboard and named for screen readers, verdicts as text linked to the rating 
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -98,37 +94,9 @@ def test_each_claim_span_is_followed_by_its_verdict_and_a_link_to_its_entry(exam
 browser_only = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt install chromium)")
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def server(example_site: BuiltSite) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(example_site.root))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def chromium():  # type: ignore[no-untyped-def]
-    if not CHROMIUM.exists():
-        pytest.skip("no /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
-def page(chromium):  # type: ignore[no-untyped-def]
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+def page(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     yield context.new_page()
     context.close()
 
@@ -189,7 +157,7 @@ AXE_KINDS = {
 @browser_only
 @pytest.mark.parametrize("kind", AXE_KINDS)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_violations(chromium, server, example_site, kind: str, scheme: str) -> None:  # type: ignore[no-untyped-def]
+def test_axe_finds_no_violations(browser, server, example_site, kind: str, scheme: str) -> None:  # type: ignore[no-untyped-def]
     axe_module = pytest.importorskip(
         "axe_playwright_python.sync_playwright", reason="pip install axe-playwright-python"
     )
@@ -200,7 +168,7 @@ def test_axe_finds_no_violations(chromium, server, example_site, kind: str, sche
         "tag": next(iter(site.tags.values())).path,
         "page": site.pages[0].path if site.pages else "/",
     }.get(AXE_KINDS[kind], AXE_KINDS[kind])
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     try:
         page = context.new_page()
         page.goto(server + site.urls.url(path))
