@@ -121,3 +121,37 @@ class Resolver:
         if kind == "site":
             return site
         return None
+
+
+def versions(site: Site) -> dict[Ref, str]:
+    """Every keyed record's version: a digest that changes whenever any field of the record changes, made from
+    the fingerprints the model already carries (an article's digests its file and the context its body was
+    rendered in, which also made its claims; an actor's its merged fields) and the fields linking adds. A record
+    whose version is as at the last build need not have its read groups digested again."""
+    found: dict[Ref, str] = {
+        SITE_REF: short_digest([(f.name, token(getattr(site, f.name))) for f in dataclasses.fields(site)])
+    }
+    for article in site.articles:
+        found[("article", article.key)] = short_digest((article.fingerprint, article.path, article.actor_ids))
+        for claim in article.claims:
+            found[("claim", article.key, claim.id)] = short_digest((article.fingerprint, article.path, claim.id))
+    for actor in site.actors.values():
+        found[("actor", actor.id)] = short_digest(
+            (
+                actor.fingerprint,
+                actor.article_keys,
+                [(c.article_key, c.id) for c in actor.claims_by],
+                [(c.article_key, c.id) for c in actor.claims_about],
+                actor.co_actors,
+                actor.verdict_counts,
+            )
+        )
+    for tag in site.tags.values():
+        found[("tag", tag.id)] = short_digest(tag.article_keys)
+    for page in site.pages:
+        found[("page", page.key)] = short_digest((page.fingerprint, page.path))
+    return found
+
+
+def short_digest(value: Any) -> str:
+    return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=8).hexdigest()

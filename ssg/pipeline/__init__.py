@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ssg.config import load_config
 from ssg.errors import Diagnostic, Report, SiteError
-from ssg.model.refs import Ref
+from ssg.model.refs import Ref, versions
 from ssg.output import Destination, OutputFile, WriteSummary, check_output_dir, update_output, write_output
 from ssg.pipeline.links import check_links, content_assets, linkable_paths, static_files
 from ssg.pipeline.load import LoadedSite, load_site
@@ -139,7 +139,8 @@ class Pipeline:
         log = self.read_log()
         env = create_environment(options.site_dir, loaded.site, self.compiled)
         bases = PageBases(env, loaded.site)
-        changed_groups = log.changed_groups(loaded.site, self.changed_refs(known, loaded, log))
+        now = versions(loaded.site) if known.settled is None and known.patch is None else {}
+        changed_groups = log.changed_groups(loaded.site, self.changed_refs(known, loaded, log, now))
         stale = log.stale(specs, bases, changed_groups, self.kept(known))
         destination = Destination.open(options.output)
         values = GroupValues(loaded.site)
@@ -156,6 +157,9 @@ class Pipeline:
         finally:
             destination.discard()  # a first build that failed (after success its folder is the output)
         if log.commit(changed_groups, rendered, {s.rel_path for s in specs}):
+            self.cache.dirty = True
+        if log.versions != now:  # a long-lived pipeline compares objects, not versions: those it leaves unknown
+            log.versions = now
             self.cache.dirty = True
         self.remember(known, loaded, specs, linkable, load_diagnostics, summary, report)
         return RunResult(
@@ -241,14 +245,15 @@ class Pipeline:
         """The recorded reads of the pages in this output folder (kept in the cache by folder)."""
         return self.cache.reads.setdefault(str(self.options.output.resolve()), ReadLog())
 
-    def changed_refs(self, known: Known, loaded: LoadedSite, log: ReadLog) -> list[Ref] | None:
+    def changed_refs(self, known: Known, loaded: LoadedSite, log: ReadLog, now: dict[Ref, str]) -> list[Ref]:
         """The records whose groups must be digested again: those a patch replaced; in a long-lived pipeline,
-        those that are not the very objects of its last build; else (a one-shot build) all (None)."""
+        those that are not the very objects of its last build; else (a one-shot build) those whose version
+        (`now`) is not the one the log's digests were made from."""
         if known.patch is not None:
             return known.patch.refs
         if known.settled is not None:
             return log.changed_refs(known.settled.loaded.site, loaded.site)
-        return None
+        return log.changed_versions(now)
 
     def kept(self, known: Known) -> Callable[[str], bool]:
         """Whether the output still holds the file the last build wrote for a page."""

@@ -48,22 +48,30 @@ class ReadLog:
     """The recorded reads of every page of one output folder."""
 
     def __init__(self) -> None:
-        self.ids: dict[Group, int] = {}
+        self._ids: dict[Group, int] | None = {}  # made when first needed after loading (most builds render little)
         self.keys: list[Group] = []
         self.digests: list[str] = []  # by group id: the values as the pages that read them show them
         self.pages: dict[str, PageRecord] = {}  # by output rel_path
         self.by_ref: dict[Ref, list[int]] = {}  # the groups of each record
+        self.versions: dict[Ref, str] = {}  # each record's version when the digests were last made (refs.versions)
         self.fieldsets: dict[frozenset[Field], frozenset[Field]] = {}
 
     def __getstate__(self) -> tuple:
-        """Saved: the groups, their digests and the pages; the indexes are made again when loaded."""
-        return self.keys, self.digests, self.pages
+        """Saved: the groups (refs and field sets shared), their digests, the pages, the versions, the groups of
+        each record; the index of groups is made again when first needed."""
+        return self.keys, self.digests, self.pages, self.versions, self.by_ref
 
     def __setstate__(self, state: tuple) -> None:
         self.__init__()  # type: ignore[misc]
-        keys, digests, self.pages = state
-        for (ref, fields), digest in zip(keys, digests, strict=True):
-            self.group_id(ref, fields, digest)
+        self.keys, self.digests, self.pages, self.versions, self.by_ref = state
+        self._ids = None
+
+    @property
+    def ids(self) -> dict[Group, int]:
+        if self._ids is None:
+            self._ids = {key: i for i, key in enumerate(self.keys)}
+            self.fieldsets = {fields: fields for _, fields in self.keys}
+        return self._ids
 
     def group_id(self, ref: Ref, fields: frozenset[Field], digest: str) -> int:
         """The number of a group (a new one starts with `digest`); refs and field sets are shared objects."""
@@ -90,6 +98,12 @@ class ReadLog:
             found = self.ids.get((ref, fields))
             ids.append(found if found is not None else self.group_id(ref, fields, values(ref, fields)))
         return Rendered(spec, base, reads.templates, ids)
+
+    def changed_versions(self, now: dict[Ref, str]) -> list[Ref]:
+        """The records read by some page whose version is not the one their digests were made from (a one-shot
+        build: no objects of the last build to compare, but the versions it saved)."""
+        versions = self.versions
+        return [ref for ref in self.by_ref if versions.get(ref) != now.get(ref, "(gone)")]
 
     def changed_refs(self, before: Site, after: Site) -> list[Ref]:
         """The records read by some page that are not the very same objects in both Sites (a long-lived
@@ -162,6 +176,7 @@ class ReadLog:
         for i in used:
             ref, fields = self.keys[i]
             log.group_id(ref, fields, self.digests[i])
+        log.versions = self.versions
         for rel_path, record in self.pages.items():
             groups = array("I", (renumber[i] for i in record.groups))
             log.pages[rel_path] = PageRecord(record.spec, record.base, record.templates, groups)
