@@ -18,7 +18,9 @@ from jinja2 import Environment
 from ssg.model.types import Article, Correction, Site, sort_key
 from ssg.render.data import data_file_parts
 from ssg.render.environment import create_environment
+from ssg.render.figures import claims_per_month, ego_network, scorecard, site_network
 from ssg.render.lists import Note, Pagination, actor_claims, claim_list_paths, claim_page, page_count, verdict_claims
+from ssg.render.pictures import render_bars, render_columns, render_ego_network, render_network
 from ssg.render.recording import PageReads, page_reads, recording, track
 from ssg.urls import Urls
 
@@ -141,7 +143,7 @@ def plan_pages(site: Site) -> list[PageSpec]:
     home_pages = page_count(len(site.articles), per_page)
     specs = [PageSpec(PageKind.HOME, urls.home_path(n), number=n) for n in range(1, home_pages + 1)]
     specs += [PageSpec(PageKind.ARTICLE, a.path, key=a.key) for a in site.articles]
-    specs += [PageSpec(PageKind.ACTORS, "/actors/")]
+    specs += [PageSpec(PageKind.ACTORS, "/actors/"), PageSpec(PageKind.NETWORK, urls.NETWORK_PATH)]
     for actor in site.actors.values():
         specs.append(PageSpec(PageKind.ACTOR, actor.path, key=actor.id))
         specs.append(PageSpec(PageKind.ACTOR_FEED, actor.path + "feed.xml", key=actor.id))
@@ -192,6 +194,12 @@ def page_context(site: Site, spec: PageSpec, note: Note) -> dict[str, Any]:
         context["article"] = site.article(spec.key)
     elif kind in (PageKind.ACTOR, PageKind.ACTOR_FEED):
         context["actor"] = site.actors[spec.key]
+        if kind == PageKind.ACTOR:
+            context.update(actor_pictures(site, context["actor"], note))
+    elif kind == PageKind.NETWORK:
+        nodes, edges = site_network(site, note)
+        name = f"The {len(nodes)} most connected actors and the strongest links between them"
+        context.update(nodes=nodes, edges=edges, network_picture=render_network(nodes, edges, name))
     elif kind in (PageKind.TAG, PageKind.TAG_FEED):
         context["tag"] = site.tags[spec.key]
     elif kind == PageKind.PAGE:
@@ -250,6 +258,27 @@ def feed_articles(site: Site, spec: PageSpec, note: Note) -> tuple:
     return tuple(site.article(k) for k in keys[: site.config.feed_size])
 
 
+def actor_pictures(site: Site, actor: Any, note: Note) -> dict[str, Any]:
+    """An actor page's pictures and their data: claims per month, claims per verdict, who they appear with."""
+    note(actor, "name")
+    note(actor, "claims_by")
+    timeline = claims_per_month(actor.claims_by, None, note)
+    rows = scorecard(site, actor, note)
+    centre, neighbours = ego_network(site, actor, note)
+    return {
+        "timeline": timeline,
+        "timeline_picture": render_columns(timeline, f"Claims by {actor.name} per month{span(timeline)}"),
+        "scorecard": rows,
+        "scorecard_picture": render_bars(rows, f"Claims by {actor.name} per verdict"),
+        "neighbours": neighbours,
+        "network_picture": render_ego_network(centre, neighbours, f"{actor.name} and the actors they appear with most"),
+    }
+
+
+def span(columns: Any) -> str:
+    return f", {columns[0].label} to {columns[-1].label}" if len(columns) > 1 else ""
+
+
 LIST_KINDS = (PageKind.CLAIMS, PageKind.VERDICT, PageKind.ACTOR_CLAIMS, PageKind.ACTOR_ABOUT, PageKind.ACTOR_ARTICLES)
 
 
@@ -262,6 +291,10 @@ def list_context(site: Site, spec: PageSpec, note: Note) -> dict[str, Any]:
     if kind == PageKind.CLAIMS:
         note(site, "claims")
         listed = claim_page(site.claims, per_page, spec.number, urls.claims_path)
+        if spec.number == 1:  # SPEC §6 issue 15: claims per month by verdict, on the first page
+            timeline = claims_per_month(site.claims, [v.id for v in site.config.verdicts], note)
+            context["timeline"] = timeline
+            context["timeline_picture"] = render_columns(timeline, f"Claims per month by verdict{span(timeline)}")
     elif kind == PageKind.VERDICT:
         context["verdict"] = site.verdict(spec.key)
         claims = verdict_claims(site, spec.key, note)

@@ -36,6 +36,7 @@ def sitemap_entries(site: Site) -> list[tuple[str, Date | None]]:
     ]
     entries += [(a.path, a.modified) for a in articles]
     entries.append(("/actors/", everything))
+    entries.append((site.urls.NETWORK_PATH, everything))
     entries += [(a.path, newest(site.article(k) for k in a.article_keys)) for a in site.actors.values()]
     entries += [
         (path, claim_list_lastmod(site, kind, key, everything)) for kind, path, key, _ in claim_list_paths(site)
