@@ -82,6 +82,7 @@ class SiteConfig:
     description: str = ""
     publisher: str = ""
     articles_per_page: int = 10
+    claims_per_page: int = 50
     permalink: str = "/articles/{slug}/"
     autolink: str = "first"
     raw_html: bool = False
@@ -120,6 +121,7 @@ SITE_KEYS: dict[str, type] = {
 }
 BUILD_KEYS: dict[str, type] = {
     "articles_per_page": int,
+    "claims_per_page": int,
     "permalink": str,
     "autolink": str,
     "raw_html": bool,
@@ -252,6 +254,8 @@ class ConfigReader:
     def check_build(self, build: dict[str, Any]) -> None:
         if build.get("articles_per_page", 1) < 1:
             self.error(("build", "articles_per_page"), "'build.articles_per_page' must be at least 1")
+        if build.get("claims_per_page", 1) < 1:
+            self.error(("build", "claims_per_page"), "'build.claims_per_page' must be at least 1")
         if build.get("feed_size", 1) < 1:
             self.error(("build", "feed_size"), "'build.feed_size' must be at least 1")
         autolink = build.get("autolink", "first")

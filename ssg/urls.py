@@ -87,10 +87,48 @@ class Urls:
         return "/" if page_number == 1 else f"/page/{page_number}/"
 
     @staticmethod
+    def paged(first_path: str, page_number: int) -> str:
+        """Page N of a paginated list whose first page is `first_path` (`/claims/`, 3 -> `/claims/page/3/`)."""
+        return first_path if page_number == 1 else f"{first_path}page/{page_number}/"
+
+    @classmethod
+    def claims_path(cls, page_number: int = 1) -> str:
+        """SPEC §6: every claim, newest first."""
+        return cls.paged("/claims/", page_number)
+
+    @classmethod
+    def verdict_path(cls, verdict_id: str, page_number: int = 1) -> str:
+        """SPEC §6: the claims with one verdict."""
+        return cls.paged(f"/verdicts/{verdict_id}/", page_number)
+
+    @classmethod
+    def actor_claims_path(cls, actor_id: str, page_number: int = 1) -> str:
+        """SPEC §6: every claim by an actor."""
+        return cls.paged(f"/actors/{actor_id}/claims/", page_number)
+
+    @classmethod
+    def actor_about_path(cls, actor_id: str, page_number: int = 1) -> str:
+        """SPEC §6: every claim about an actor."""
+        return cls.paged(f"/actors/{actor_id}/about/", page_number)
+
+    @classmethod
+    def actor_articles_path(cls, actor_id: str, page_number: int = 1) -> str:
+        """Every article an actor appears in (an extension of SPEC §6: the actor page shows the newest)."""
+        return cls.paged(f"/actors/{actor_id}/articles/", page_number)
+
+    NETWORK_PATH = "/actors/network/"  # SPEC §6: who appears with whom (so no actor may have the id "network")
+
+    @staticmethod
     def home_number(site_path: str) -> int:
         """The number of a home page from its path (`/page/3/` -> 3; `/` -> 1)."""
         number = site_path.strip("/").removeprefix("page/")
         return int(number) if number.isdigit() else 1
+
+    @staticmethod
+    def page_number(site_path: str) -> int:
+        """The number of a page of any paginated list from its path (`/claims/page/3/` -> 3; `/claims/` -> 1)."""
+        found = re.search(r"/page/(\d+)/$", site_path)
+        return int(found.group(1)) if found else 1
 
     # --- output files ---------------------------------------------------------------------------------
 

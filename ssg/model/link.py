@@ -12,7 +12,8 @@ from ssg.errors import Report
 from ssg.model.types import Actor, ActorEntry, Article, Claim, Page, Profile, RoleReport, Site, Tag, evolve, sort_key
 from ssg.urls import Urls
 
-RESERVED_PATHS = ("/actors/", "/claims/", "/tags/", "/page/", "/data/", "/static/")
+RESERVED_PATHS = ("/actors/", "/claims/", "/tags/", "/page/", "/data/", "/static/", "/verdicts/")
+RESERVED_ACTOR_IDS = ("network",)  # /actors/network/ is the site's picture of who appears with whom (SPEC §6)
 
 
 def oldest_first(articles: Iterable[Article]) -> list[Article]:
@@ -112,6 +113,19 @@ def resolve_asset(ref: str, base_dir: str) -> str:
     if "://" in ref or ref.startswith("/"):
         return ref
     return posixpath.normpath(posixpath.join(base_dir, ref))
+
+
+def check_actor_ids(profiles: dict[str, Profile], articles: Sequence[Article], report: Report) -> None:
+    """An actor id must not take a URL the site makes itself under /actors/ (SPEC §6: /actors/network/)."""
+    for actor_id in RESERVED_ACTOR_IDS:
+        if actor_id in profiles:
+            report.error(profiles[actor_id].key, 1, 1, f"the actor id '{actor_id}' is reserved (rename the file)")
+        for article in articles:
+            for entry in article.people:
+                if entry.id == actor_id:
+                    report.error(
+                        article.key, entry.line, entry.col, f"the actor id '{actor_id}' is reserved (choose another)"
+                    )
 
 
 def check_paths(articles: Sequence[Article], pages: Sequence[Page], report: Report) -> None:
@@ -231,7 +245,18 @@ def assemble_site(
         tags=tags,
         pages=tuple(sorted(pages, key=lambda p: (p.weight, p.title.casefold(), p.key))),
         articles_by_key={a.key: a for a in linked},
+        claims_by_verdict=claims_by_verdict(config, claims),
     )
+
+
+def claims_by_verdict(config: SiteConfig, claims: Sequence[Claim]) -> dict[str, tuple[Claim, ...]]:
+    """Each verdict's claims, newest first, in scale order (every verdict, even with none); "" the unrated ones:
+    the lists /verdicts/<id>/ page through (SPEC §6)."""
+    found: dict[str, list[Claim]] = {v.id: [] for v in config.verdicts}
+    found[""] = []
+    for claim in claims:
+        found.setdefault(claim.verdict_id or "", []).append(claim)
+    return {verdict_id: tuple(items) for verdict_id, items in found.items()}
 
 
 def with_appearances(article: Article, actors: dict[str, Actor]) -> Article:

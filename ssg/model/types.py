@@ -292,6 +292,7 @@ class Site:
     tags: dict[str, Tag]  # A–Z
     pages: tuple[Page, ...]  # by weight, then title
     articles_by_key: dict[str, Article] = field(default_factory=dict)
+    claims_by_verdict: dict[str, tuple[Claim, ...]] = field(default_factory=dict)  # newest first; "" unrated
 
     def article(self, key: str) -> Article:
         return self.articles_by_key[key]

@@ -19,7 +19,7 @@ from ssg.config import SiteConfig
 from ssg.errors import Diagnostic, Report
 from ssg.markdown import RenderedBody, create_markdown, render_plain
 from ssg.model.content import parse_article, parse_page, parse_profile
-from ssg.model.link import check_paths
+from ssg.model.link import check_actor_ids, check_paths
 from ssg.model.types import Actor, Article, Profile, Site, evolve, fingerprint
 from ssg.pipeline.bodies import BodyFile, BodyRenderer, BodySource, contexts_and_keys, render_all, render_cached
 from ssg.pipeline.reuse.cache import ContentCache, digest
@@ -79,6 +79,7 @@ def load_site(
     articles = reader.read_all(files.articles, article_parser(config, urls, profile_ids), not drafts, many)
     pages = reader.read_all(files.pages, lambda doc, r: parse_page(doc, urls, r), skip_drafts=not drafts)
     check_paths(articles, pages, report)
+    check_actor_ids(profiles, articles, report)
     actors = merge_actors(profiles, articles, urls, report, memo)
     md = create_markdown(config.raw_html)
     items = [*articles, *pages]

@@ -18,6 +18,9 @@ from jinja2 import Environment
 from ssg.model.types import Article, Correction, Site, sort_key
 from ssg.render.data import data_file_parts
 from ssg.render.environment import create_environment
+from ssg.render.figures import claims_per_month, ego_network, scorecard, site_network
+from ssg.render.lists import Note, Pagination, actor_claims, claim_list_paths, claim_page, page_count, verdict_claims
+from ssg.render.pictures import render_bars, render_columns, render_ego_network, render_network
 from ssg.render.recording import PageReads, page_reads, recording, track
 from ssg.urls import Urls
 
@@ -53,6 +56,11 @@ class PageKind(StrEnum):
     CORRECTIONS = "corrections"
     CORRECTIONS_FEED = "corrections_feed"
     DATA = "data"  # open data, written by Python (render/data.py), not by a template
+    VERDICT = "verdict"  # /verdicts/<id>/ and its pages
+    ACTOR_CLAIMS = "actor_claims"  # /actors/<id>/claims/ and its pages
+    ACTOR_ABOUT = "actor_about"  # /actors/<id>/about/ and its pages
+    ACTOR_ARTICLES = "actor_articles"  # /actors/<id>/articles/ and its pages
+    NETWORK = "network"  # /actors/network/
 
     @property
     def template(self) -> str | None:
@@ -73,12 +81,14 @@ class PageKind(StrEnum):
             PageKind.DATA,
             PageKind.VERDICTS,
             PageKind.CORRECTIONS,
+            PageKind.NETWORK,
         )
 
     @property
     def streamed(self) -> bool:
-        """Long enough (37 and 25 MB at 10,000 articles) to be written as they render, never whole in memory."""
-        return self in (PageKind.CLAIMS, PageKind.DATA)
+        """Long enough (25 MB at 10,000 articles) to be written as they render, never whole in memory. The claims
+        pages are not: `claims_per_page` keeps each light (SPEC §6)."""
+        return self == PageKind.DATA
 
 
 TEMPLATES = {
@@ -99,6 +109,11 @@ TEMPLATES = {
     PageKind.VERDICTS: "verdicts.html",
     PageKind.CORRECTIONS: "corrections.html",
     PageKind.CORRECTIONS_FEED: "corrections.xml",
+    PageKind.VERDICT: "verdict.html",
+    PageKind.ACTOR_CLAIMS: "actor_claims.html",
+    PageKind.ACTOR_ABOUT: "actor_claims.html",
+    PageKind.ACTOR_ARTICLES: "actor_articles.html",
+    PageKind.NETWORK: "network.html",
 }
 
 
@@ -125,14 +140,15 @@ def plan_pages(site: Site) -> list[PageSpec]:
     """Every page of the site (SPEC §6), in a stable order."""
     urls = site.urls
     per_page = site.config.articles_per_page
-    home_pages = max(1, -(-len(site.articles) // per_page))
+    home_pages = page_count(len(site.articles), per_page)
     specs = [PageSpec(PageKind.HOME, urls.home_path(n), number=n) for n in range(1, home_pages + 1)]
     specs += [PageSpec(PageKind.ARTICLE, a.path, key=a.key) for a in site.articles]
-    specs += [PageSpec(PageKind.ACTORS, "/actors/")]
+    specs += [PageSpec(PageKind.ACTORS, "/actors/"), PageSpec(PageKind.NETWORK, urls.NETWORK_PATH)]
     for actor in site.actors.values():
         specs.append(PageSpec(PageKind.ACTOR, actor.path, key=actor.id))
         specs.append(PageSpec(PageKind.ACTOR_FEED, actor.path + "feed.xml", key=actor.id))
-    specs += [PageSpec(PageKind.CLAIMS, "/claims/"), PageSpec(PageKind.TAGS, "/tags/")]
+    specs += [PageSpec(PageKind(kind), path, key=key, number=n) for kind, path, key, n in claim_list_paths(site)]
+    specs += [PageSpec(PageKind.TAGS, "/tags/")]
     specs += [
         PageSpec(PageKind.VERDICTS, "/verdicts/"),
         PageSpec(PageKind.CORRECTIONS, "/corrections/"),
@@ -162,9 +178,6 @@ DATA_FILES = (
 )
 
 
-Note = Callable[[Any, str], None]  # (record, field): a read the page's context made for its template
-
-
 def page_context(site: Site, spec: PageSpec, note: Note) -> dict[str, Any]:
     """The variables of one page's template: the site, this page, and the item it is about. What it takes from
     the model besides looking records up by key is noted, as the template's own reads are."""
@@ -173,14 +186,20 @@ def page_context(site: Site, spec: PageSpec, note: Note) -> dict[str, Any]:
     if kind == PageKind.HOME:
         note(site, "articles")
         per_page = site.config.articles_per_page
-        count = max(1, -(-len(site.articles) // per_page))
+        count = page_count(len(site.articles), per_page)
         start = (spec.number - 1) * per_page
         context["articles"] = site.articles[start : start + per_page]
-        context["pagination"] = Pagination.of(site, spec.number, count)
+        context["pagination"] = Pagination.of(site.urls.home_path, spec.number, count)
     elif kind == PageKind.ARTICLE:
         context["article"] = site.article(spec.key)
     elif kind in (PageKind.ACTOR, PageKind.ACTOR_FEED):
         context["actor"] = site.actors[spec.key]
+        if kind == PageKind.ACTOR:
+            context.update(actor_pictures(site, context["actor"], note))
+    elif kind == PageKind.NETWORK:
+        nodes, edges = site_network(site, note)
+        name = f"The {len(nodes)} most connected actors and the strongest links between them"
+        context.update(nodes=nodes, edges=edges, network_picture=render_network(nodes, edges, name))
     elif kind in (PageKind.TAG, PageKind.TAG_FEED):
         context["tag"] = site.tags[spec.key]
     elif kind == PageKind.PAGE:
@@ -192,6 +211,8 @@ def page_context(site: Site, spec: PageSpec, note: Note) -> dict[str, Any]:
         context["verdict_counts"] = Counter(c.verdict_id or "" for c in site.claims)
     elif kind in (PageKind.CORRECTIONS, PageKind.CORRECTIONS_FEED):
         context["corrections"] = published_corrections(site, note)
+    elif kind in LIST_KINDS:
+        context.update(list_context(site, spec, note))
     if kind.is_feed:
         context["feed"] = feed_articles(site, spec, note)
     return context
@@ -237,17 +258,67 @@ def feed_articles(site: Site, spec: PageSpec, note: Note) -> tuple:
     return tuple(site.article(k) for k in keys[: site.config.feed_size])
 
 
-@dataclass(frozen=True, slots=True)
-class Pagination:
-    number: int
-    count: int
-    previous_path: str | None
-    next_path: str | None
+def actor_pictures(site: Site, actor: Any, note: Note) -> dict[str, Any]:
+    """An actor page's pictures and their data: claims per month, claims per verdict, who they appear with."""
+    note(actor, "name")
+    note(actor, "claims_by")
+    timeline = claims_per_month(actor.claims_by, None, note)
+    rows = scorecard(site, actor, note)
+    centre, neighbours = ego_network(site, actor, note)
+    return {
+        "timeline": timeline,
+        "timeline_picture": render_columns(timeline, f"Claims by {actor.name} per month{span(timeline)}"),
+        "scorecard": rows,
+        "scorecard_picture": render_bars(rows, f"Claims by {actor.name} per verdict"),
+        "neighbours": neighbours,
+        "network_picture": render_ego_network(centre, neighbours, f"{actor.name} and the actors they appear with most"),
+    }
 
-    @classmethod
-    def of(cls, site: Site, number: int, count: int) -> Pagination:
-        previous_path = site.urls.home_path(number - 1) if number > 1 else None
-        return cls(number, count, previous_path, site.urls.home_path(number + 1) if number < count else None)
+
+def span(columns: Any) -> str:
+    return f", {columns[0].label} to {columns[-1].label}" if len(columns) > 1 else ""
+
+
+LIST_KINDS = (PageKind.CLAIMS, PageKind.VERDICT, PageKind.ACTOR_CLAIMS, PageKind.ACTOR_ABOUT, PageKind.ACTOR_ARTICLES)
+
+
+def list_context(site: Site, spec: PageSpec, note: Note) -> dict[str, Any]:
+    """A claim list's page (SPEC §6): `claims` (this page's), `pagination`, `total`; the verdict or the actor."""
+    urls = site.urls
+    per_page = site.config.claims_per_page
+    kind = spec.kind
+    context: dict[str, Any] = {}
+    if kind == PageKind.CLAIMS:
+        note(site, "claims")
+        listed = claim_page(site.claims, per_page, spec.number, urls.claims_path)
+        if spec.number == 1:  # SPEC §6 issue 15: claims per month by verdict, on the first page
+            timeline = claims_per_month(site.claims, [v.id for v in site.config.verdicts], note)
+            context["timeline"] = timeline
+            context["timeline_picture"] = render_columns(timeline, f"Claims per month by verdict{span(timeline)}")
+    elif kind == PageKind.VERDICT:
+        context["verdict"] = site.verdict(spec.key)
+        claims = verdict_claims(site, spec.key, note)
+        listed = claim_page(claims, per_page, spec.number, lambda n: urls.verdict_path(spec.key, n))
+    elif kind == PageKind.ACTOR_ARTICLES:
+        actor = context["actor"] = site.actors[spec.key]
+        note(actor, "article_keys")
+        keys = actor.article_keys
+        pagination = Pagination.of(
+            lambda n: urls.actor_articles_path(spec.key, n), spec.number, page_count(len(keys), per_page)
+        )
+        start = (spec.number - 1) * per_page
+        articles = tuple(site.article(k) for k in keys[start : start + per_page])
+        context.update(articles=articles, pagination=pagination, total=len(keys))
+        return context
+    else:
+        about = kind == PageKind.ACTOR_ABOUT
+        context["actor"] = site.actors[spec.key]
+        context["about"] = about
+        path_of = urls.actor_about_path if about else urls.actor_claims_path
+        claims = actor_claims(site, spec.key, about, note)
+        listed = claim_page(claims, per_page, spec.number, lambda n: path_of(spec.key, n))
+    context.update(claims=listed.claims, pagination=listed.pagination, total=listed.total)
+    return context
 
 
 def render_page(env: Environment, site: Site, spec: PageSpec) -> bytes:

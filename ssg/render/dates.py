@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from ssg.model.types import Article, Date, Site, sort_key
+from ssg.render.lists import claim_list_paths
 
 
 def rfc3339(value: Date) -> str:
@@ -35,11 +36,21 @@ def sitemap_entries(site: Site) -> list[tuple[str, Date | None]]:
     ]
     entries += [(a.path, a.modified) for a in articles]
     entries.append(("/actors/", everything))
+    entries.append((site.urls.NETWORK_PATH, everything))
     entries += [(a.path, newest(site.article(k) for k in a.article_keys)) for a in site.actors.values()]
-    entries.append(("/claims/", everything))
+    entries += [
+        (path, claim_list_lastmod(site, kind, key, everything)) for kind, path, key, _ in claim_list_paths(site)
+    ]
     entries.append(("/tags/", everything))
     entries.append(("/verdicts/", everything))
     entries.append(("/corrections/", everything))
     entries += [(t.path, newest(site.article(k) for k in t.article_keys)) for t in site.tags.values()]
     entries += [(p.path, None) for p in site.pages]
     return entries
+
+
+def claim_list_lastmod(site: Site, kind: str, key: str, everything: Date | None) -> Date | None:
+    """A claim list's lastmod: its actor's newest article for an actor's lists, else the site's newest."""
+    if kind in ("actor_claims", "actor_about", "actor_articles"):
+        return newest(site.article(k) for k in site.actors[key].article_keys)
+    return everything

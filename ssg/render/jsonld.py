@@ -15,7 +15,8 @@ from ssg.render.social import page_description, page_title
 
 JsonDict = dict[str, Any]
 WIKIDATA = "https://www.wikidata.org/wiki/"
-INDEX_KINDS = ("home", "actors", "claims", "tags", "tag")
+CLAIM_LIST_KINDS = ("claims", "verdict", "actor_claims", "actor_about")  # their item: the page's claims
+INDEX_KINDS = ("home", "actors", "tags", "tag", "actor_articles", *CLAIM_LIST_KINDS)
 
 
 def build_jsonld(site: Site, kind: str, item: Any, page_path: str) -> JsonDict:
@@ -156,8 +157,8 @@ def list_entries(site: Site, kind: str, item: Any) -> list[tuple[str, str]]:
     """(site path, name) of each entry an index lists."""
     if kind == "actors":
         return [(a.path, a.name) for a in site.actors.values()]
-    if kind == "claims":
-        return [(c.path, c.words) for c in site.claims]
+    if kind in CLAIM_LIST_KINDS:  # this page's claims alone (SPEC §6: lists stay light)
+        return [(c.path, c.words) for c in item or ()]
     if kind == "tags":
         return [(t.path, t.id) for t in site.tags.values()]
     articles: Sequence[Article] = (
@@ -173,6 +174,8 @@ def collection_page(site: Site, kind: str, item: Any, page_path: str) -> JsonDic
     start = 1
     if kind == "home":  # the position of the page's first article among all (not a search: a page reads what it shows)
         start = 1 + (site.urls.home_number(page_path) - 1) * site.config.articles_per_page
+    elif kind in (*CLAIM_LIST_KINDS, "actor_articles"):
+        start = 1 + (site.urls.page_number(page_path) - 1) * site.config.claims_per_page
     return {
         "@type": "CollectionPage",
         "name": page_title(site, kind, item),

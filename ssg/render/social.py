@@ -22,6 +22,11 @@ STATIC_TITLES = {
     "404": "Page not found",
     "verdicts": "The rating scale",
     "corrections": "Corrections",
+    "network": "Who appears with whom",
+    "verdict": "Claims by verdict",
+    "actor_claims": "Claims by an actor",
+    "actor_about": "Claims about an actor",
+    "actor_articles": "Articles with an actor",
 }
 
 

@@ -84,7 +84,8 @@ def test_a_site_without_articles_has_a_valid_feed_and_sitemap(tmp_path: Path) ->
     (tmp_path / "site" / "site.toml").write_text('[site]\ntitle = "Empty"\nbase_url = "https://example.org/x/"\n')
     built = build(tmp_path / "site", tmp_path / "out", "https://example.org/x/")
     assert set(sitemap(built)) == {
-        built.absolute(p) for p in ("/", "/actors/", "/claims/", "/tags/", "/verdicts/", "/corrections/")
+        built.absolute(p)
+        for p in ("/", "/actors/", "/actors/network/", "/claims/", "/tags/", "/verdicts/", "/corrections/")
     }
     feed = feedparser.parse(built.file("/feed.xml").read_bytes())
     assert not feed.bozo and feed.entries == []

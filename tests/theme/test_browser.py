@@ -6,6 +6,7 @@ Set SSG_SCREENSHOTS=<dir> to keep the screenshots for a look; otherwise they go 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,21 @@ def test_screenshots_of_the_article_and_an_actor_page(browser, server: str, exam
                 page.screenshot(path=str(target), full_page=True)
                 assert target.stat().st_size > 10_000
             context.close()
+
+
+def test_a_network_node_leads_to_its_actor_page_and_pictures_have_names(page, server: str, example_site: BuiltSite):
+    """Issue 15: nodes of /actors/network/ are links to actor pages; the charts are images with accessible names."""
+    site = example_site.site
+    page.goto(f"{server}/monitor/actors/network/")
+    picture = page.locator("svg.network-site")
+    expect(picture).to_be_visible()
+    expect(picture).to_have_accessible_name(re.compile("most connected actors"))
+    shown = page.locator("svg.network a.node").evaluate_all("nodes => nodes.map(n => n.dataset.actor)")
+    actor = next(site.actors[i] for i in shown if site.actors[i].claims_by)
+    node = page.locator(f'svg.network a.node[data-actor="{actor.id}"]')
+    node.locator("circle").click()
+    expect(page).to_have_url(f"{server}{site.urls.url(actor.path)}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(actor.name)
+    expect(page.get_by_role("img", name=f"Claims by {actor.name} per verdict")).to_be_visible()
+    page.goto(f"{server}/monitor/claims/")
+    expect(page.get_by_role("img", name="Claims per month by verdict")).to_be_visible()

@@ -42,6 +42,7 @@ def test_minimal_config_gets_the_documented_defaults(tmp_path: Path) -> None:
     assert config.title == "Monitor"
     assert config.language == "en"
     assert config.articles_per_page == 10
+    assert config.claims_per_page == 50
     assert config.permalink == "/articles/{slug}/"
     assert config.autolink == "first"
     assert config.raw_html is False
@@ -170,6 +171,8 @@ def test_unknown_key_in_a_verdict_names_which_verdict(tmp_path: Path) -> None:
         ('raw_html = "yes"', "'build.raw_html' must be true or false"),
         ("permalink = 5", "'build.permalink' must be a string"),
         ("articles_per_page = 0", "'build.articles_per_page' must be at least 1"),
+        ("claims_per_page = 0", "'build.claims_per_page' must be at least 1"),
+        ('claims_per_page = "fifty"', "'build.claims_per_page' must be an integer"),
     ],
 )
 def test_wrong_type_or_value_in_build_is_reported_at_its_line(tmp_path: Path, line: str, message_part: str) -> None:
