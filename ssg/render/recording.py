@@ -40,13 +40,18 @@ class PageReads:
 class Recorder:
     """The reads of one page as it renders: by record identity, the record and the fields read; template names."""
 
-    __slots__ = ("fields", "frames", "templates", "wrap")
+    __slots__ = ("fields", "fieldsets", "frames", "templates", "wrap")
 
-    def __init__(self) -> None:
+    def __init__(self, fieldsets: dict[frozenset[Field], frozenset[Field]] | None = None) -> None:
         self.fields: dict[int, tuple[Any, set[Field]]] = {}  # the record is kept: its id stays unique
         self.templates: set[str] = set()
         self.frames: list[dict[int, tuple[Any, set[Field]]]] = []
         self.wrap = lambda value: track(value, self)  # what Python helpers get for a value they read
+        self.fieldsets = fieldsets if fieldsets is not None else {}  # one object per set of fields (memory)
+
+    def fieldset(self, names: set[Field]) -> frozenset[Field]:
+        fields = frozenset(names)
+        return self.fieldsets.setdefault(fields, fields)
 
     def note(self, record: Any, name: Field) -> None:
         entry = self.fields.get(id(record))
@@ -61,7 +66,7 @@ class Recorder:
 
     def end(self) -> Captured:
         """The reads since `begin`, which also count for the page around them."""
-        captured = tuple((record, frozenset(names)) for record, names in self.fields.values())
+        captured = tuple((record, self.fieldset(names)) for record, names in self.fields.values())
         self.fields = self.frames.pop()
         self.replay(captured)
         return captured
@@ -235,7 +240,10 @@ def recorded(env: Environment, helper: Callable[..., Any], *bound: Any) -> Calla
 @contextmanager
 def recording(env: Environment) -> Iterator[Recorder]:
     """Record what is rendered with `env` inside the block."""
-    recorder = Recorder()
+    fieldsets = getattr(env, "fieldsets", None)
+    if fieldsets is None:
+        fieldsets = env.fieldsets = {}  # type: ignore[attr-defined]
+    recorder = Recorder(fieldsets)
     env.recorder = recorder  # type: ignore[attr-defined]
     try:
         yield recorder
@@ -272,5 +280,5 @@ def page_reads(recorder: Recorder) -> PageReads:
     for record, names in recorder.fields.values():
         ref = ref_of(record)
         if ref is not None:
-            groups.append((ref, frozenset(names)))
+            groups.append((ref, recorder.fieldset(names)))
     return PageReads(tuple(sorted(recorder.templates)), tuple(groups))
