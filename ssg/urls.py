@@ -112,6 +112,11 @@ class Urls:
         return cls.paged(f"/actors/{actor_id}/about/", page_number)
 
     @classmethod
+    def tag_page_path(cls, tag: str, page_number: int = 1) -> str:
+        """A tag's articles, `articles_per_page` a page like the home page (SPEC §6: lists stay light)."""
+        return cls.paged(f"/tags/{tag}/", page_number)
+
+    @classmethod
     def actor_articles_path(cls, actor_id: str, page_number: int = 1) -> str:
         """Every article an actor appears in (an extension of SPEC §6: the actor page shows the newest)."""
         return cls.paged(f"/actors/{actor_id}/articles/", page_number)

@@ -373,3 +373,15 @@ def test_init_writes_a_verdict_scale_with_descriptions(tmp_path: Path) -> None:
     assert run_ssg("init", str(site)).returncode == 0
     verdicts = tomllib.loads((site / "site.toml").read_text(encoding="utf-8"))["verdicts"]
     assert len(verdicts) >= 3 and all(v.get("description") for v in verdicts)
+
+
+def test_a_cache_that_cannot_be_saved_is_a_warning_not_a_failure(example_site: Path, tmp_path: Path) -> None:
+    """The output is what matters: .ssg-cache/ that cannot be written (here a file in its place; a full disk
+    alike) costs the next build its head start, with a warning, never the build."""
+    (example_site / ".ssg-cache").write_text("not a folder")
+    out = tmp_path / "out"
+    built = run_ssg("build", "--site", str(example_site), "--output", str(out))
+    assert built.returncode == 0, built.stderr
+    assert "the build cache could not be saved" in built.stderr
+    assert (out / "index.html").is_file()
+    assert "Traceback" not in built.stderr

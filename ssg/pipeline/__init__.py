@@ -11,6 +11,7 @@ stage boundary with every diagnostic in a `SiteError`, and the output is untouch
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import time
 from collections.abc import Callable, Iterator
@@ -26,7 +27,7 @@ from ssg.pipeline.links import check_links, content_assets, linkable_paths, stat
 from ssg.pipeline.load import LoadedSite, load_site
 from ssg.pipeline.parallel import default_jobs, parse_articles_parallel, render_bodies_parallel, render_pages_iter
 from ssg.pipeline.patch import Patch, patch_bodies
-from ssg.pipeline.reuse.cache import ContentCache, load_cache, save_cache
+from ssg.pipeline.reuse.cache import ContentCache, cache_file, load_cache, save_cache
 from ssg.pipeline.reuse.manifest import (
     Manifest,
     files_of,
@@ -285,14 +286,22 @@ class Pipeline:
         options = self.options
         if known.patch is not None:
             known.patch.commit(self.cache, self.state.memo)
-        if options.use_cache:
-            save_cache(options.site_dir, self.cache)
         self.state.settle(Settled(loaded, tuple(specs), frozenset(linkable), load_diagnostics, summary.files))
-        if known.inputs is not None:  # a one-shot build with a cache: the manifest of what it left
-            outputs = restamp(known.outputs, options.output, summary.changed_paths)
-            warnings = tuple(report.diagnostics)
-            manifest = Manifest(self.options_key(), known.inputs, outputs, len(specs), warnings, loaded.drafts_left_out)
-            save_manifest(options.site_dir, manifest)
+        try:
+            if options.use_cache:
+                save_cache(options.site_dir, self.cache)
+            if known.inputs is not None:  # a one-shot build with a cache: the manifest of what it left
+                outputs = restamp(known.outputs, options.output, summary.changed_paths)
+                warnings = tuple(report.diagnostics)
+                drafts = loaded.drafts_left_out
+                manifest = Manifest(self.options_key(), known.inputs, outputs, len(specs), warnings, drafts)
+                save_manifest(options.site_dir, manifest)
+        except OSError as exc:  # a full disk, say: the output is written; only the next build's head start is lost
+            forget_manifest(options.site_dir)
+            with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+                cache_file(options.site_dir).unlink()  # an older cache would not describe this output
+            message = f"the build cache could not be saved ({exc.strerror or exc}); the next build starts cold"
+            report.warning(".ssg-cache", 0, 0, message)
 
     def options_key(self) -> tuple:
         return options_key(self.options.drafts, self.options.base_url, self.options.output)

@@ -155,7 +155,10 @@ def plan_pages(site: Site) -> list[PageSpec]:
         PageSpec(PageKind.CORRECTIONS_FEED, "/corrections/feed.xml"),
     ]
     for tag in site.tags.values():
-        specs.append(PageSpec(PageKind.TAG, tag.path, key=tag.id))
+        pages = page_count(len(tag.article_keys), site.config.articles_per_page)
+        specs += [
+            PageSpec(PageKind.TAG, urls.tag_page_path(tag.id, n), key=tag.id, number=n) for n in range(1, pages + 1)
+        ]
         specs.append(PageSpec(PageKind.TAG_FEED, tag.path + "feed.xml", key=tag.id))
     specs += [PageSpec(PageKind.PAGE, p.path, key=p.key) for p in site.pages]
     specs += [
@@ -201,7 +204,14 @@ def page_context(site: Site, spec: PageSpec, note: Note) -> dict[str, Any]:
         name = f"The {len(nodes)} most connected actors and the strongest links between them"
         context.update(nodes=nodes, edges=edges, network_picture=render_network(nodes, edges, name))
     elif kind in (PageKind.TAG, PageKind.TAG_FEED):
-        context["tag"] = site.tags[spec.key]
+        tag = context["tag"] = site.tags[spec.key]
+        if kind == PageKind.TAG:  # a page of the tag's articles, like the home page
+            note(tag, "article_keys")
+            per_page = site.config.articles_per_page
+            count = page_count(len(tag.article_keys), per_page)
+            start = (spec.number - 1) * per_page
+            context["articles"] = tuple(site.article(k) for k in tag.article_keys[start : start + per_page])
+            context["pagination"] = Pagination.of(lambda n: site.urls.tag_page_path(tag.id, n), spec.number, count)
     elif kind == PageKind.PAGE:
         context["page"] = next(p for p in site.pages if p.key == spec.key)
     elif kind == PageKind.VERDICTS:

@@ -44,7 +44,15 @@ def sitemap_entries(site: Site) -> list[tuple[str, Date | None]]:
     entries.append(("/tags/", everything))
     entries.append(("/verdicts/", everything))
     entries.append(("/corrections/", everything))
-    entries += [(t.path, newest(site.article(k) for k in t.article_keys)) for t in site.tags.values()]
+    for tag in site.tags.values():  # each page of a tag's articles, dated by its newest article
+        keys, per_page = tag.article_keys, site.config.articles_per_page
+        entries += [
+            (
+                site.urls.tag_page_path(tag.id, n),
+                newest(site.article(k) for k in keys[(n - 1) * per_page : n * per_page]),
+            )
+            for n in range(1, max(1, -(-len(keys) // per_page)) + 1)
+        ]
     entries += [(p.path, None) for p in site.pages]
     return entries
 

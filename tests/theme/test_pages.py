@@ -300,8 +300,14 @@ def test_tags_index_and_tag_pages(built: BuiltSite) -> None:
     assert [text(li.xpath("./a")[0]) for li in items] == list(built.site.tags)
     for li, tag in zip(items, built.site.tags.values(), strict=True):
         assert text(li).endswith(f"{len(tag.article_keys)} article" + ("" if len(tag.article_keys) == 1 else "s"))
-        page = parse(built.page(tag.path))
-        links = page.xpath(f"//*[{classed('article-item-title')}]/a/@href")
+        links: list[str] = []
+        path: str | None = tag.path
+        while path is not None:  # SPEC §6 lists stay light: a tag's articles, page after page by rel=next
+            page = parse(built.page(path))
+            links += page.xpath(f"//*[{classed('article-item-title')}]/a/@href")
+            assert len(page.xpath(f"//*[{classed('article-item-title')}]")) <= built.site.config.articles_per_page
+            after = page.xpath("//link[@rel='next']/@href")
+            path = after[0].removeprefix(built.site.urls.base_path.rstrip("/")) if after else None
         assert links == [url(built, built.site.article(k).path) for k in tag.article_keys]
 
 

@@ -12,6 +12,7 @@ cache, and only written after a successful build.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -64,7 +65,8 @@ def save_manifest(site_dir: Path, manifest: Manifest) -> None:
 
 def forget_manifest(site_dir: Path) -> None:
     """Before a build changes the output: a manifest must never describe an output it did not see."""
-    manifest_file(site_dir).unlink(missing_ok=True)
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):  # none (.ssg-cache/ may even be a file)
+        manifest_file(site_dir).unlink()
 
 
 def input_stamps(site_dir: Path) -> Stamps:
