@@ -81,12 +81,15 @@ def segment_rect(segment: Segment, x: float, y: float, width: float, height: flo
     )
 
 
+MIN_COLUMNS_WIDTH = 160
+
+
 def render_columns(columns: Sequence[Column], name: str, height: int = 120) -> Markup:
     """Vertical bars, stacked by verdict, left to right (a timeline: one column a month)."""
     peak = max((c.total for c in columns), default=0) or 1
     step = max(4.0, min(24.0, 640 / max(1, len(columns))))
     top, bottom, left = 14, 18, 4
-    width = left * 2 + step * len(columns)
+    width = max(MIN_COLUMNS_WIDTH, left * 2 + step * len(columns))  # room for a month's name under a lone bar
     parts = [svg_open(name, width, height + top + bottom, "chart-columns")]
     for index, column in enumerate(columns):
         x = left + index * step
