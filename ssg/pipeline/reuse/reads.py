@@ -196,12 +196,15 @@ class GroupValues:
 
 
 class PageBases:
-    """The base digest of pages in one build: kind, URL, item, the config, and the templates each loaded."""
+    """The base digest of pages in one build: the config and the source of each template a page loaded (its
+    kind, URL and item are its spec, which `ReadLog.stale` compares as it is). Pages that loaded the same
+    templates share a base, made once per build."""
 
     def __init__(self, env: Environment, site: Site):
         self.env = env
         self.config = fingerprint(site.config)
         self.sources: dict[str, str] = {}
+        self.bases: dict[tuple[str, ...], str] = {}
 
     def template(self, name: str) -> str:
         found = self.sources.get(name)
@@ -214,4 +217,9 @@ class PageBases:
         return found
 
     def __call__(self, spec: PageSpec, templates: tuple[str, ...]) -> str:
-        return fingerprint(spec, self.config, [(name, self.template(name)) for name in templates])
+        found = self.bases.get(templates)
+        if found is None:
+            found = self.bases[templates] = fingerprint(
+                self.config, [(name, self.template(name)) for name in templates]
+            )
+        return found
