@@ -141,13 +141,14 @@ class ReadLog:
         changed = set(changed)
         stale = []
         for spec in specs:
-            record = self.pages.get(spec.rel_path)
+            rel_path = spec.rel_path
+            record = self.pages.get(rel_path)
             if (
                 record is None
                 or record.spec != spec
-                or not kept(spec.rel_path)
+                or not kept(rel_path)
                 or record.base != base(spec, record.templates)
-                or not changed.isdisjoint(record.groups)
+                or (changed and not changed.isdisjoint(record.groups))
             ):
                 stale.append(spec)
         return stale
