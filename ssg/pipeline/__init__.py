@@ -141,10 +141,10 @@ class Pipeline:
         env = create_environment(options.site_dir, loaded.site, self.compiled)
         bases = PageBases(env, loaded.site)
         now = versions(loaded.site) if known.settled is None and known.patch is None else {}
-        changed_groups = log.changed_groups(loaded.site, self.changed_refs(known, loaded, log, now))
+        values = GroupValues(loaded.site)
+        changed_groups = log.changed_groups(self.changed_refs(known, loaded, log, now), values)
         stale = log.stale(specs, bases, changed_groups, self.kept(known))
         destination = Destination.open(options.output)
-        values = GroupValues(loaded.site)
         rendered: list[Rendered] = []
         try:
             pages = self.render(loaded, stale, destination, report, progress, (bases, values, log), rendered)
@@ -184,7 +184,7 @@ class Pipeline:
                 patch = patch_bodies(
                     options.site_dir, settled.loaded, self.state.listing, self.cache, self.state.memo, changed
                 )
-            content = self.known_content(changed) if changed else None
+            content = self.known_content(changed) if changed and patch is None else None
             return Known(content=content, settled=settled, patch=patch)
         if not options.use_cache:
             return Known()

@@ -1,8 +1,8 @@
 """The Site -> pages: the list of pages a site has (SPEC §6) and each page rendered from the model alone.
 
-A `PageSpec` names a page by kind and key; `render_page` turns it into bytes with the Jinja environment, and
-`render_recorded` also says what it read (render/recording.py), so a page is rendered again only when that
-changed. Pages are independent of each other, so they can render in any order, in any process.
+A `PageSpec` names a page by kind and key; `render_recorded` renders it with the Jinja environment and says
+what it read (render/recording.py), so a page is rendered again only when that changed. Pages are independent
+of each other, so they can render in any order, in any process.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ __all__ = [
     "PageSpec",
     "create_environment",
     "plan_pages",
-    "render_page",
     "render_recorded",
 ]
 
@@ -329,15 +328,6 @@ def list_context(site: Site, spec: PageSpec, note: Note) -> dict[str, Any]:
         listed = claim_page(claims, per_page, spec.number, lambda n: path_of(spec.key, n))
     context.update(claims=listed.claims, pagination=listed.pagination, total=listed.total)
     return context
-
-
-def render_page(env: Environment, site: Site, spec: PageSpec) -> bytes:
-    """One page's bytes, from the model alone."""
-    return "".join(render_page_parts(env, site, spec, ignore)).encode("utf-8")
-
-
-def ignore(record: Any, name: str) -> None:
-    pass
 
 
 def render_page_parts(env: Environment, site: Site, spec: PageSpec, note: Note) -> Iterator[str]:

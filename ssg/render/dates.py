@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from ssg.model.types import Article, Date, Site, sort_key
-from ssg.render.lists import claim_list_paths
+from ssg.render.lists import claim_list_paths, page_count
 
 
 def rfc3339(value: Date) -> str:
@@ -27,13 +27,9 @@ def newest(articles: Iterable[Article]) -> Date | None:
 def sitemap_entries(site: Site) -> list[tuple[str, Date | None]]:
     """(site path, lastmod) of every HTML page but 404 (SPEC §6): articles their `updated or date`, lists their
     newest article's, standalone pages none (they carry no date)."""
-    per_page = site.config.articles_per_page
     articles = site.articles
     everything = newest(articles)
-    home_pages = max(1, -(-len(articles) // per_page))
-    entries: list[tuple[str, Date | None]] = [
-        (site.urls.home_path(n), newest(articles[(n - 1) * per_page : n * per_page])) for n in range(1, home_pages + 1)
-    ]
+    entries = article_pages(site, articles, site.urls.home_path)
     entries += [(a.path, a.modified) for a in articles]
     entries.append(("/actors/", everything))
     entries.append((site.urls.NETWORK_PATH, everything))
@@ -44,15 +40,9 @@ def sitemap_entries(site: Site) -> list[tuple[str, Date | None]]:
     entries.append(("/tags/", everything))
     entries.append(("/verdicts/", everything))
     entries.append(("/corrections/", everything))
-    for tag in site.tags.values():  # each page of a tag's articles, dated by its newest article
-        keys, per_page = tag.article_keys, site.config.articles_per_page
-        entries += [
-            (
-                site.urls.tag_page_path(tag.id, n),
-                newest(site.article(k) for k in keys[(n - 1) * per_page : n * per_page]),
-            )
-            for n in range(1, max(1, -(-len(keys) // per_page)) + 1)
-        ]
+    for tag in site.tags.values():
+        articles_of_tag = [site.article(k) for k in tag.article_keys]
+        entries += article_pages(site, articles_of_tag, lambda n, tag_id=tag.id: site.urls.tag_page_path(tag_id, n))
     entries += [(p.path, None) for p in site.pages]
     return entries
 
@@ -62,3 +52,12 @@ def claim_list_lastmod(site: Site, kind: str, key: str, everything: Date | None)
     if kind in ("actor_claims", "actor_about", "actor_articles"):
         return newest(site.article(k) for k in site.actors[key].article_keys)
     return everything
+
+
+def article_pages(
+    site: Site, articles: Sequence[Article], path_of: Callable[[int], str]
+) -> list[tuple[str, Date | None]]:
+    """(site path, lastmod) of each page of a list of articles, `articles_per_page` a page, dated by its newest."""
+    per_page = site.config.articles_per_page
+    pages = page_count(len(articles), per_page)
+    return [(path_of(n), newest(articles[(n - 1) * per_page : n * per_page])) for n in range(1, pages + 1)]

@@ -4,14 +4,13 @@ verdict, who appears with whom. render/pictures.py draws them; the templates pri
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
 
 from ssg.model.types import Actor, Claim, Site, day_of
 from ssg.render.environment import MONTHS
+from ssg.render.lists import Note
 from ssg.render.pictures import Column, Edge, Node, Segment
 
-Note = Callable[[Any, Any], None]
 EGO_NEIGHBOURS = 12  # an actor page's picture: the strongest neighbours only
 NETWORK_NODES = 60  # /actors/network/: the most connected actors, readable at 5 actors and at 1,000
 NETWORK_EDGES = 150  # ... and the strongest edges between them

@@ -89,10 +89,7 @@ class Recorder:
             return value if wrap is _same else _tracked_call(value, self)
         if kind is dict:
             return ReadMap(self, record, name, value, wrap)
-        entry = self.fields.get(id(record))
-        if entry is None:
-            entry = self.fields[id(record)] = (record, set())
-        entry[1].add(name)
+        self.note(record, name)
         return value if wrap is _same else wrap(value)
 
 

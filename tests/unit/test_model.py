@@ -13,6 +13,8 @@ from ssg.errors import Diagnostic, Report, Severity
 from ssg.model.content import parse_article, parse_profile
 from ssg.model.link import check_paths, link_site, merge_actors
 from ssg.model.types import Actor, Article, Claim, Evidence, Profile, evolve
+from ssg.pipeline.reuse import memo as memoized
+from ssg.pipeline.reuse.memo import LoadMemo
 from ssg.source import parse_source
 from ssg.urls import Urls
 
@@ -366,8 +368,12 @@ def dated(rel: str, date: str, people: str, profiles: frozenset[str] = frozenset
 
 
 def merge(profiles: list[Profile], articles: list[Article]) -> tuple[dict[str, Actor], Report]:
+    """model.link.merge_actors; the pipeline's memoized merge (pipeline/reuse/memo.py) must give the same."""
     report = Report()
     actors = merge_actors({p.id: p for p in profiles}, articles, URLS, report)
+    memo_report = Report()
+    assert memoized.merge_actors({p.id: p for p in profiles}, articles, URLS, memo_report, LoadMemo()) == actors
+    assert memo_report.diagnostics == report.diagnostics
     return actors, report
 
 
@@ -479,7 +485,9 @@ def claims_article(rel: str, date: str, people: str, claims: str, mentions: tupl
 def linked_site(articles: list[Article], profiles: list[Profile] = ()):  # type: ignore[assignment]
     actors, report = merge(list(profiles), articles)
     assert report.errors == []
-    return link_site(CONFIG, URLS, articles, actors, [])
+    site = link_site(CONFIG, URLS, articles, actors, [])
+    assert memoized.link_site(CONFIG, URLS, articles, actors, [], LoadMemo()) == site  # the pipeline's road
+    return site
 
 
 def test_claims_by_and_about_are_newest_first_by_claim_date() -> None:

@@ -111,20 +111,13 @@ class ReadLog:
         old, new = Resolver(before), Resolver(after)
         return [ref for ref in self.by_ref if old(ref) is not new(ref)]
 
-    def changed_groups(self, site: Site, refs: Iterable[Ref] | None = None) -> dict[int, str]:
-        """The groups whose values differ in `site` from when they were read, with their digests now: of every
-        group, or only of the groups of `refs` (the records a caller knows may have changed)."""
-        resolve = Resolver(site)
-        digests = ReadDigests()
+    def changed_groups(self, refs: Iterable[Ref], values: GroupValues) -> dict[int, str]:
+        """The groups of `refs` (the records that may have changed) whose values differ now (`values`, the new
+        Site's) from when they were read, with their digests now."""
         changed: dict[int, str] = {}
-        if refs is None:
-            wanted: Iterable[tuple[Ref, list[int]]] = self.by_ref.items()
-        else:
-            wanted = ((ref, self.by_ref[ref]) for ref in set(refs) if ref in self.by_ref)
-        for ref, group_ids in wanted:
-            record = resolve(ref)
-            for group_id in group_ids:
-                digest = "(gone)" if record is None else digests(record, self.keys[group_id][1])
+        for ref in set(refs):
+            for group_id in self.by_ref.get(ref, ()):
+                digest = values(ref, self.keys[group_id][1])
                 if digest != self.digests[group_id]:
                     changed[group_id] = digest
         return changed
@@ -185,7 +178,8 @@ class ReadLog:
 
 
 class GroupValues:
-    """The digest of a group's fields in one Site."""
+    """The digest of a group's fields in one Site: one per build, shared by the check of what changed and the
+    reads of the pages rendered, so no field is digested twice."""
 
     def __init__(self, site: Site):
         self.resolve = Resolver(site)
