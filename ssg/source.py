@@ -157,8 +157,19 @@ def too_deep(front: str) -> yaml.Mark | None:
     dashes = max((len(re.match(r"(?:[-?:]\s+)*", line.lstrip(" ")).group()) for line in lines), default=0)
     if front.count("[") + front.count("{") + indent + dashes <= MAX_DEPTH:
         return None
+    try:
+        return _first_too_deep(front, Loader)
+    except yaml.MarkedYAMLError as exc:
+        if "nesting depth" not in str(exc.problem):
+            raise
+        # libyaml >= 0.2.6 stops at its own limit (1,000 levels) and may scan that far ahead before its first
+        # event; the pure-Python parser finds where MAX_DEPTH was first passed.
+        return _first_too_deep(front, yaml.SafeLoader)
+
+
+def _first_too_deep(front: str, loader: type) -> yaml.Mark | None:
     depth = 0
-    for event in yaml.parse(front, Loader=Loader):
+    for event in yaml.parse(front, Loader=loader):
         if isinstance(event, OPENERS):
             depth += 1
             if depth > MAX_DEPTH:
