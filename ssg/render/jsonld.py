@@ -153,7 +153,7 @@ def appearance(site: Site, article: Article, claim: Claim) -> JsonDict:
     return work
 
 
-def list_entries(site: Site, kind: str, item: Any) -> list[tuple[str, str]]:
+def list_entries(site: Site, kind: str, item: Any, page_path: str) -> list[tuple[str, str]]:
     """(site path, name) of each entry an index lists."""
     if kind == "actors":
         return [(a.path, a.name) for a in site.actors.values()]
@@ -161,19 +161,24 @@ def list_entries(site: Site, kind: str, item: Any) -> list[tuple[str, str]]:
         return [(c.path, c.words) for c in item or ()]
     if kind == "tags":
         return [(t.path, t.id) for t in site.tags.values()]
-    articles: Sequence[Article] = (
-        [site.article(k) for k in item.article_keys] if isinstance(item, Tag) else list(item or ())
-    )
+    if isinstance(item, Tag):  # this page's articles alone, like the home page's
+        per_page = site.config.articles_per_page
+        start = (site.urls.page_number(page_path) - 1) * per_page
+        articles: Sequence[Article] = [site.article(k) for k in item.article_keys[start : start + per_page]]
+    else:
+        articles = list(item or ())
     return [(a.path, a.title) for a in articles]
 
 
 def collection_page(site: Site, kind: str, item: Any, page_path: str) -> JsonDict:
     """An index page: a `CollectionPage` whose main entity is the `ItemList` of what it lists."""
     urls = site.urls
-    entries = list_entries(site, kind, item)
+    entries = list_entries(site, kind, item, page_path)
     start = 1
     if kind == "home":  # the position of the page's first article among all (not a search: a page reads what it shows)
         start = 1 + (site.urls.home_number(page_path) - 1) * site.config.articles_per_page
+    elif kind == "tag":
+        start = 1 + (site.urls.page_number(page_path) - 1) * site.config.articles_per_page
     elif kind in (*CLAIM_LIST_KINDS, "actor_articles"):
         start = 1 + (site.urls.page_number(page_path) - 1) * site.config.claims_per_page
     return {

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import MethodType
@@ -172,9 +172,40 @@ def track(value: Any, recorder: Recorder) -> Any:
     kind = type(value)
     if kind in KEYED:
         return Tracked(value, recorder)
-    if (kind is tuple or kind is list) and value and any(type(v) in KEYED for v in value):
-        return tuple(Tracked(v, recorder) if type(v) in KEYED else v for v in value)
+    if (kind is tuple or kind is list) and value and type(value[0]) not in PLAIN:  # model tuples hold one kind
+        return TrackedSequence(value, recorder)
     return value
+
+
+class TrackedSequence(Sequence):
+    """A tuple or list as Python helpers see it: its items wrapped as they are taken, so a helper that asks
+    for the length of 35,000 claims or the first ten of them pays for what it takes."""
+
+    __slots__ = ("_items", "_recorder")
+
+    def __init__(self, items: Sequence[Any], recorder: Recorder):
+        self._items, self._recorder = items, recorder
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return TrackedSequence(self._items[index], self._recorder)
+        return track(self._items[index], self._recorder)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Any]:
+        recorder = self._recorder
+        return (Tracked(v, recorder) if type(v) in KEYED else track(v, recorder) for v in self._items)
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"TrackedSequence({self._items!r})"
 
 
 def _tracked_call(method: Callable[..., Any], recorder: Recorder) -> Callable[..., Any]:
