@@ -33,9 +33,10 @@ def sitemap_entries(site: Site) -> list[tuple[str, Date | None]]:
     entries += [(a.path, a.modified) for a in articles]
     entries.append(("/actors/", everything))
     entries.append((site.urls.NETWORK_PATH, everything))
-    entries += [(a.path, newest(site.article(k) for k in a.article_keys)) for a in site.actors.values()]
-    entries += [
-        (path, claim_list_lastmod(site, kind, key, everything)) for kind, path, key, _ in claim_list_paths(site)
+    of_actor = {a.id: newest(site.article(k) for k in a.article_keys) for a in site.actors.values()}
+    entries += [(a.path, of_actor[a.id]) for a in site.actors.values()]
+    entries += [  # an actor's lists dated by their newest article, the site-wide lists by the site's
+        (path, of_actor[key] if kind in ACTOR_LISTS else everything) for kind, path, key, _ in claim_list_paths(site)
     ]
     entries.append(("/tags/", everything))
     entries.append(("/verdicts/", everything))
@@ -47,11 +48,7 @@ def sitemap_entries(site: Site) -> list[tuple[str, Date | None]]:
     return entries
 
 
-def claim_list_lastmod(site: Site, kind: str, key: str, everything: Date | None) -> Date | None:
-    """A claim list's lastmod: its actor's newest article for an actor's lists, else the site's newest."""
-    if kind in ("actor_claims", "actor_about", "actor_articles"):
-        return newest(site.article(k) for k in site.actors[key].article_keys)
-    return everything
+ACTOR_LISTS = frozenset({"actor_claims", "actor_about", "actor_articles"})
 
 
 def article_pages(
