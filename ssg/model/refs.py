@@ -90,7 +90,15 @@ def field_token(record: Any, name: str | tuple[str, Any]) -> Any:
 
 def field_digest(record: Any, name: str | tuple[str, Any]) -> bytes:
     """A short digest of what one field of a record holds (and of the field's name)."""
-    return hashlib.blake2b(repr((name, field_token(record, name))).encode("utf-8"), digest_size=8).digest()
+    value = field_token(record, name)
+    digest = hashlib.blake2b(repr(name).encode("utf-8"), digest_size=8)
+    if type(value) is str:  # most fields, and the long ones (bodies): their text, not its repr
+        digest.update(b"\0")
+        digest.update(value.encode("utf-8", "surrogatepass"))
+    else:
+        digest.update(b"\1")
+        digest.update(repr(value).encode("utf-8", "surrogatepass"))
+    return digest.digest()
 
 
 class Resolver:

@@ -217,6 +217,10 @@ class RecordingEnvironment(Environment):
 
     recorder: Recorder | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fieldsets: dict[frozenset[Field], frozenset[Field]] = {}  # one object per set of fields (memory)
+
     def getattr(self, obj: Any, attribute: str) -> Any:
         recorder = self.recorder
         if recorder is None or type(obj) not in KEYED:  # Environment.getattr, inlined: no extra call per `a.b`
@@ -284,22 +288,28 @@ class ReadDigests:
     are frozen), a group's digest made of its fields' digests."""
 
     def __init__(self) -> None:
-        self.fields: dict[tuple[int, Field], tuple[Any, bytes]] = {}
+        self.records: dict[int, tuple[Any, dict[Field, bytes]]] = {}  # the record is kept: its id stays unique
         self.groups: dict[tuple[int, frozenset[Field]], str] = {}
-
-    def field(self, record: Any, name: Field) -> bytes:
-        key = (id(record), name)
-        found = self.fields.get(key)
-        if found is None:
-            found = self.fields[key] = (record, field_digest(record, name))
-        return found[1]
+        self.orders: dict[frozenset[Field], tuple[Field, ...]] = {}  # each field set's fields in digest order
 
     def __call__(self, record: Any, fields: frozenset[Field]) -> str:
         key = (id(record), fields)
         found = self.groups.get(key)
         if found is None:
-            parts = b"".join(self.field(record, name) for name in sorted(fields, key=repr))
-            found = self.groups[key] = hashlib.blake2b(parts, digest_size=12).hexdigest()
+            order = self.orders.get(fields)
+            if order is None:
+                order = self.orders[fields] = tuple(sorted(fields, key=repr))
+            entry = self.records.get(id(record))
+            if entry is None:
+                entry = self.records[id(record)] = (record, {})
+            known = entry[1]
+            parts = []
+            for name in order:
+                digest = known.get(name)
+                if digest is None:
+                    digest = known[name] = field_digest(record, name)
+                parts.append(digest)
+            found = self.groups[key] = hashlib.blake2b(b"".join(parts), digest_size=12).hexdigest()
         return found
 
 

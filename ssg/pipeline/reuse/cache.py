@@ -22,7 +22,7 @@ from ssg.model.evidence import Evidence
 from ssg.model.types import ActorEntry, Article, Claim, Page, Profile, Source
 from ssg.pipeline.reuse.reads import PageRecord, ReadLog
 
-FORMAT = 2  # 2: recorded reads instead of page digests
+FORMAT = 3  # 2: recorded reads instead of page digests; 3: field digests of text without its repr
 MAGIC = b"ssg-cache\n"
 CACHE_DIR = ".ssg-cache"
 

@@ -94,8 +94,9 @@ class ReadLog:
         group is digested in `values`, the Site the page was rendered from; a known one is current already
         (`changed_groups` gave the new digest of every group whose record changed)."""
         ids = array("I")
+        known = self.ids
         for ref, fields in reads.groups:
-            found = self.ids.get((ref, fields))
+            found = known.get((ref, fields))
             ids.append(found if found is not None else self.group_id(ref, fields, values(ref, fields)))
         return Rendered(spec, base, reads.templates, ids)
 
