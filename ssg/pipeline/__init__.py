@@ -143,7 +143,10 @@ class Pipeline:
         now = versions(loaded.site) if known.settled is None and known.patch is None else {}
         values = GroupValues(loaded.site)
         changed_groups = log.changed_groups(self.changed_refs(known, loaded, log, now), values)
-        stale = log.stale(specs, bases, changed_groups, self.kept(known))
+        # a patch of bodies: the pages, their templates and the config are those the log has
+        same_pages = known.patch is not None and known.settled is not None and len(log.pages) == len(specs)
+        kept = self.kept(known)
+        stale = log.reading(changed_groups) if same_pages else log.stale(specs, bases, changed_groups, kept)
         destination = Destination.open(options.output)
         rendered: list[Rendered] = []
         try:
@@ -157,7 +160,7 @@ class Pipeline:
                 summary = write_output(destination, files, self.existing(known))
         finally:
             destination.discard()  # a first build that failed (after success its folder is the output)
-        if log.commit(changed_groups, rendered, {s.rel_path for s in specs}):
+        if log.commit(changed_groups, rendered, None if same_pages else {s.rel_path for s in specs}):
             self.cache.dirty = True
         if log.versions != now:  # a long-lived pipeline compares objects, not versions: those it leaves unknown
             log.versions = now

@@ -147,16 +147,24 @@ class ReadLog:
                 stale.append(spec)
         return stale
 
-    def commit(self, changed: dict[int, str], rendered: Iterable[Rendered], present: set[str]) -> bool:
+    def reading(self, changed: Iterable[int]) -> list[PageSpec]:
+        """The pages that read one of the `changed` groups: all that is stale when only records changed (the
+        pages, their templates and the config are as the log has them: the preview's patch of bodies)."""
+        changed = set(changed)
+        if not changed:
+            return []
+        return [record.spec for record in self.pages.values() if not changed.isdisjoint(record.groups)]
+
+    def commit(self, changed: dict[int, str], rendered: Iterable[Rendered], present: set[str] | None) -> bool:
         """After a successful write: groups take their new digests, rendered pages their new reads, and pages
-        the site no longer has are forgotten. Whether anything changed."""
+        the site no longer has (None: the same as before) are forgotten. Whether anything changed."""
         touched = bool(changed)
         for group_id, digest in changed.items():
             self.digests[group_id] = digest
         for page in rendered:
             touched = True
             self.pages[page.spec.rel_path] = PageRecord(page.spec, page.base, page.templates, page.groups)
-        for rel_path in set(self.pages) - present:
+        for rel_path in set(self.pages) - present if present is not None else ():
             del self.pages[rel_path]
             touched = True
         return touched
