@@ -7,7 +7,6 @@ failed build writes nothing: the last good pages stay served and the errors go t
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -33,29 +32,15 @@ def watched_paths(site_dir: Path) -> list[Path]:
     return [site_dir / CONFIG_FILE, site_dir / "content", site_dir / "templates"]
 
 
-TIDY_AFTER = 2.0  # seconds without a rebuild before the garbage of the last ones is collected
-
-
 class PreviewBuilder:
     """The builder callable the live-reload server calls after each burst of changes."""
 
     def __init__(self, options: RunOptions, log: Log):
         self.pipeline = Pipeline(options, cache=ContentCache())
         self.log = log
-        self.tidying: threading.Timer | None = None
 
     def __call__(self, changed: frozenset[Path]) -> BuildResult:
         started = time.perf_counter()
-        if self.tidying is not None:
-            self.tidying.cancel()
-        try:
-            return self.rebuild(changed, started)
-        finally:  # once the browser has reloaded: a collection holds every thread for up to a second
-            self.tidying = threading.Timer(TIDY_AFTER, self.pipeline.tidy)
-            self.tidying.daemon = True
-            self.tidying.start()
-
-    def rebuild(self, changed: frozenset[Path], started: float) -> BuildResult:
         try:
             result = self.pipeline.run(in_place=True, changed=changed)
         except SiteError as exc:
