@@ -41,6 +41,7 @@
   linkP.className = "card-link";
   var link = document.createElement("a");
   link.tabIndex = -1; // the mention itself is the keyboard route to the same page
+  link.href = mentions[0].href; // never a link without href (crawlers and Lighthouse's SEO audit flag one)
   linkP.appendChild(link);
   card.appendChild(photo);
   card.appendChild(nameEl);
