@@ -217,10 +217,6 @@ class RecordingEnvironment(Environment):
 
     recorder: Recorder | None = None
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fieldsets: dict[frozenset[Field], frozenset[Field]] = {}  # one object per set of fields (memory)
-
     def getattr(self, obj: Any, attribute: str) -> Any:
         recorder = self.recorder
         if recorder is None or type(obj) not in KEYED:  # Environment.getattr, inlined: no extra call per `a.b`
