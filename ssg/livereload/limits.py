@@ -89,9 +89,13 @@ def client_gone(sock: socket.socket) -> bool:
     flags = getattr(socket, "MSG_DONTWAIT", 0)
     if not flags:
         return False
+    timeout = sock.gettimeout()
+    sock.settimeout(0)  # with a timeout set, Python polls up to it before any recv, MSG_DONTWAIT or not
     try:
         return sock.recv(1, socket.MSG_PEEK | flags) == b""
     except BlockingIOError:
         return False  # open, nothing sent: still there
     except OSError:
         return True  # reset by the peer
+    finally:
+        sock.settimeout(timeout)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from ssg.livereload import classify_changes, content_type, inject_script, is_ignored, resolve_url_path
 from ssg.livereload.channel import Channel
 from ssg.livereload.inject import script_tag
+from ssg.livereload.limits import client_gone
 from ssg.livereload.server import normalize_base_path
 
 S = b"<script>R</script>"
@@ -192,3 +194,16 @@ def test_livereload_imports_nothing_else_from_ssg() -> None:
                 if leaves or (name.split(".")[0] == "ssg" and not name.startswith("ssg.livereload")):
                     upward.append(f"{module.name}:{node.lineno}: imports {name}")
     assert package.is_dir() and not upward
+
+
+def test_an_event_stream_with_a_write_timeout_sees_its_client_as_present_until_it_leaves() -> None:
+    """The stream's socket carries a write timeout; the check for a departed client must not wait on it (it did:
+    Python polls up to a socket's timeout before any recv, so a quiet, present client counted as gone, its
+    stream closed, and a reload published meanwhile reached the page only after it reconnected)."""
+    server_side, client_side = socket.socketpair()
+    with server_side, client_side:
+        server_side.settimeout(2.0)
+        assert client_gone(server_side) is False
+        assert server_side.gettimeout() == 2.0  # the write timeout is kept
+        client_side.close()
+        assert client_gone(server_side) is True
