@@ -35,6 +35,7 @@ from ssg.pipeline.reuse.manifest import (
     input_stamps,
     load_manifest,
     options_key,
+    output_key,
     output_stamps,
     output_unchanged,
     restamp,
@@ -247,7 +248,7 @@ class Pipeline:
 
     def read_log(self) -> ReadLog:
         """The recorded reads of the pages in this output folder (kept in the cache by folder)."""
-        return self.cache.reads.setdefault(str(self.options.output.resolve()), ReadLog())
+        return self.cache.reads.setdefault(output_key(self.options.site_dir, self.options.output), ReadLog())
 
     def changed_refs(self, known: Known, loaded: LoadedSite, log: ReadLog, now: dict[Ref, str]) -> list[Ref]:
         """The records whose groups must be digested again: those a patch replaced; in a long-lived pipeline,
@@ -307,7 +308,8 @@ class Pipeline:
             report.warning(".ssg-cache", 0, 0, message)
 
     def options_key(self) -> tuple:
-        return options_key(self.options.drafts, self.options.base_url, self.options.output)
+        options = self.options
+        return options_key(options.drafts, options.base_url, output_key(options.site_dir, options.output))
 
     def up_to_date(self, manifest: Manifest, started: float) -> RunResult:
         """The result of a build that changes nothing: no input changed since the last successful build and its

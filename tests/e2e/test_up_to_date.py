@@ -114,3 +114,25 @@ def clean_build_with(site: Path, output: Path, **options: object) -> dict[str, b
     shutil.rmtree(output, ignore_errors=True)
     Pipeline(RunOptions(site_dir=site, output_dir=output, use_cache=False, **options)).run()  # type: ignore[arg-type]
     return snapshot(output)
+
+
+def test_a_cache_restored_into_a_fresh_checkout_elsewhere_renders_nothing_again(tmp_path: Path) -> None:
+    """CI (docs/publishing.md): a new clone, at another path, every source file with a new mtime, and
+    `.ssg-cache/` and `build/` restored from the last run. Nothing changed, so no page is rendered again, and
+    an edit after that renders only what it must."""
+    site = copy_example_site(tmp_path / "first" / "site")
+    one_shot(site, site / "build")
+    clone = tmp_path / "runner" / "work" / "site"
+    shutil.copytree(site, clone, symlinks=True)
+    later = (clone / "site.toml").stat().st_mtime + 100
+    for path in [clone / "site.toml", *(clone / "content").rglob("*"), *(clone / "templates").rglob("*")]:
+        if path.is_file():
+            os.utime(path, (later, later))  # a checkout writes every file anew
+    restored = one_shot(clone, clone / "build")
+    assert restored.rendered == 0 and not restored.up_to_date  # the sources were read: their stamps are new
+    assert_same(snapshot(clone / "build"), snapshot(site / "build"), "a restore")
+    article = clone / ARTICLE
+    article.write_text(article.read_text(encoding="utf-8") + "\nA sentence added in CI.\n", encoding="utf-8")
+    edited = one_shot(clone, clone / "build")
+    assert 0 < edited.rendered < 10, edited.rendered_paths
+    assert_same(snapshot(clone / "build"), clean_build(clone, tmp_path / "clean"), "an edit after a restore")

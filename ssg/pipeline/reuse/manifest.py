@@ -44,10 +44,17 @@ class Manifest:
     drafts_left_out: int = 0
 
 
-def options_key(drafts: bool, base_url: str | None, output_dir: Path) -> tuple:
-    """The options and library versions the output depends on besides the files."""
+def options_key(drafts: bool, base_url: str | None, output: str) -> tuple:
+    """The options and library versions the output depends on besides the files; `output` an `output_key`."""
     libraries = (jinja2.__version__, markdown_it.__version__, mdit_py_plugins.__version__, yaml.__version__)
-    return (__version__, MANIFEST_FORMAT, drafts, base_url, str(output_dir.resolve()), libraries)
+    return (__version__, MANIFEST_FORMAT, drafts, base_url, output, libraries)
+
+
+def output_key(site_dir: Path, output: Path) -> str:
+    """An output folder as the cache and manifest name it: relative to the site when inside it, so a cache
+    restored into a checkout at another path (a CI runner's) still describes the site's build/."""
+    site, folder = site_dir.resolve(), output.resolve()
+    return folder.relative_to(site).as_posix() if folder.is_relative_to(site) else str(folder)
 
 
 def manifest_file(site_dir: Path) -> Path:
