@@ -355,7 +355,8 @@ def test_new_actor_publishes_no_placeholder_and_strict_check_flags_an_old_one(ex
 
 
 def test_new_article_shows_every_field_commented_and_still_checks(example_site: Path) -> None:
-    from ssg.model.content import ARTICLE_KEYS, CLAIM_KEYS, ENTRY_KEYS
+    from ssg.model.claims import CLAIM_KEYS
+    from ssg.model.content import ARTICLE_KEYS, ENTRY_KEYS
 
     assert run_ssg("new", "article", "Eastport Bridge Vote", "--site", str(example_site)).returncode == 0
     text = (example_site / "content/articles/eastport-bridge-vote.md").read_text(encoding="utf-8")

@@ -1,19 +1,19 @@
-"""Front matter -> Article, Profile, Page: every rule of SPEC §3 and §5 that one file can check alone."""
+"""Front matter -> Article, Profile, Page: every rule of SPEC §3 and §5 that one file can check alone (an
+article's claims: model/claims.py; the typed reads and the reporting: model/checker.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import posixpath
-import re
-from dataclasses import dataclass, field
 from typing import Any
 
-from ssg.config import ID_PATTERN, SiteConfig, name_problem
-from ssg.errors import Report, did_you_mean
-from ssg.model.evidence import parse_evidence
-from ssg.model.types import ActorEntry, Article, Claim, Correction, Date, Page, Profile, Source, sort_key
+from ssg.config import ID_PATTERN, SiteConfig
+from ssg.errors import Report
+from ssg.model.checker import Checker
+from ssg.model.claims import ClaimArticle, parse_claims
+from ssg.model.types import ActorEntry, Article, Correction, Page, Profile, Source, sort_key
 from ssg.source import Position, SourceDoc, YamlList, YamlMap
-from ssg.urls import Urls, slugify, tag_slug, url_problem
+from ssg.urls import Urls, slugify
 
 ARTICLE_KEYS = (
     "title",
@@ -31,177 +31,10 @@ ARTICLE_KEYS = (
     "corrections",
 )
 ENTRY_KEYS = ("name", "role", "aliases", "type", "wikidata", "image", "url")
-CLAIM_KEYS = (
-    "id",
-    "by",
-    "quote",
-    "text",
-    "about",
-    "date",
-    "verdict",
-    "review",
-    "evidence",
-    "appearance",
-    "said_in",
-    "reviewed",
-)
 PROFILE_KEYS = ("name", "type", "role", "aliases", "wikidata", "image", "url", "sort_name")
 CORRECTION_KEYS = ("date", "text")
 BIO_PLACEHOLDERS = ("Biography in Markdown.",)  # what older `ssg new actor` wrote: never to be published
 PAGE_KEYS = ("title", "summary", "slug", "draft", "weight")
-ACTOR_TYPES = ("person", "organization")
-WIKIDATA_ID = re.compile(r"Q[1-9][0-9]*\Z")  # ASCII digits only: str.isdigit() also takes '²' and '٣'
-
-
-@dataclass
-class Checker:
-    """Reports problems in one file's front matter, at the place of the offending value."""
-
-    doc: SourceDoc
-    report: Report
-    broken_claims: list[str] = field(default_factory=list)  # ids of claims left out for their errors
-
-    def error(self, pos: Position, message: str, suggestion: str | None = None) -> None:
-        self.report.error(self.doc.rel_path, pos.line, pos.col, message, suggestion)
-
-    def warning(self, pos: Position, message: str, suggestion: str | None = None) -> None:
-        self.report.warning(self.doc.rel_path, pos.line, pos.col, message, suggestion)
-
-    def unknown_keys(self, data: YamlMap, known: tuple[str, ...], what: str) -> None:
-        for key in data:
-            if key not in known:
-                self.warning(data.key_pos[key], f"unknown key '{key}' in {what}", did_you_mean(key, known))
-
-    def string(self, data: YamlMap, key: str, required: bool = False, what: str = "") -> str | None:
-        """A text field; numbers and dates are taken as written, an empty value counts as missing."""
-        if key not in data or data[key] is None:
-            if required:
-                self.error(data.pos, f"missing required field '{key}'{what}")
-            return None
-        value = data[key]
-        if isinstance(value, (YamlMap, YamlList)):
-            self.error(data.where(key), f"'{key}' must be text")
-            return None
-        text = data.raw.get(key, str(value)) if not isinstance(value, str) else value
-        text = text.strip()
-        if not text and required:
-            self.error(data.where(key), f"'{key}' must not be empty")
-        return text or None
-
-    def identifier(self, data: YamlMap, key: str, what: str) -> str | None:
-        value = self.string(data, key, required=True, what=what)
-        if value is not None and not ID_PATTERN.match(value):
-            self.error(data.where(key), f"invalid {key_name(key)} '{value}': ids match [a-z0-9][a-z0-9-]*")
-            return None
-        return value
-
-    def strings(self, data: YamlMap, key: str) -> tuple[str, ...]:
-        """A list of texts; a single text is taken as a list of one."""
-        value = data.get(key)
-        if value is None:
-            return ()
-        if isinstance(value, str):
-            return (value.strip(),) if value.strip() else ()
-        if not isinstance(value, YamlList):
-            self.error(data.where(key), f"'{key}' must be a list")
-            return ()
-        items = []
-        for item, pos, raw in zip(value, value.item_pos, value.raw, strict=True):
-            if isinstance(item, (YamlMap, YamlList)) or item is None:
-                self.error(pos, f"each item of '{key}' must be text")
-            else:
-                items.append((item if isinstance(item, str) else raw or str(item)).strip())
-        return tuple(dict.fromkeys(i for i in items if i))
-
-    def date(self, data: YamlMap, key: str, required: bool = False) -> Date | None:
-        value = data.get(key)
-        if value is None:
-            if required:
-                self.error(data.pos, f"missing required field '{key}'")
-            return None
-        if isinstance(value, (dt.date, dt.datetime)):
-            return value
-        if isinstance(value, str):
-            try:
-                parsed = dt.datetime.fromisoformat(value.strip())
-            except ValueError:
-                pass
-            else:
-                return parsed.date() if len(value.strip()) == 10 else parsed
-        self.error(data.where(key), f"invalid date '{data.raw.get(key, value)}': use YYYY-MM-DD or ISO 8601")
-        return None
-
-    def boolean(self, data: YamlMap, key: str) -> bool:
-        value = data.get(key, False)
-        if not isinstance(value, bool):
-            self.error(data.where(key), f"'{key}' must be true or false")
-            return False
-        return value
-
-    def mapping(self, data: YamlMap, key: str) -> YamlMap | None:
-        value = data.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, YamlMap):
-            self.error(data.where(key), f"'{key}' must be a mapping")
-            return None
-        return value
-
-    def actor_type(self, data: YamlMap) -> str | None:
-        value = self.string(data, "type")
-        if value is not None and value not in ACTOR_TYPES:
-            self.error(
-                data.where("type"),
-                f"invalid type '{value}': use 'person' or 'organization'",
-                did_you_mean(value, ACTOR_TYPES),
-            )
-            return None
-        return value
-
-    def url(self, data: YamlMap, key: str) -> str | None:
-        """A link target: http(s), mailto or a site path (SPEC §3, the URL rule); else an error at its value."""
-        value = self.string(data, key)
-        return value if value is not None and self.url_ok(value, data.where(key), key) else None
-
-    def url_ok(self, value: str, pos: Position, key: str = "evidence") -> bool:
-        problem = url_problem(value)
-        if problem is not None:
-            self.error(pos, f"unsafe URL in '{key}': {problem}")
-        return problem is None
-
-    def folder_name(self, pos: Position, value: str, what: str) -> bool:
-        """A slug, id or tag that names an output folder must be a plain file name on every system."""
-        problem = name_problem(value)
-        if problem is not None:
-            shown = value if len(value) <= 40 else value[:40] + "…"
-            self.error(pos, f"invalid {what} '{shown}': {problem}")
-        return problem is None
-
-    def tags(self, meta: YamlMap) -> tuple[str, ...]:
-        """`tags`: each becomes /tags/<slug>/ (`tag_slug`); one that cannot name a folder is an error at it."""
-        value, places = meta.get("tags"), {}
-        if isinstance(value, YamlList):
-            for item, pos, raw in zip(value, value.item_pos, value.raw, strict=True):
-                places.setdefault(str(item if isinstance(item, str) else raw).strip(), pos)
-        tags = []
-        for tag in self.strings(meta, "tags"):
-            slug, pos = tag_slug(tag), places.get(tag, meta.where("tags"))
-            if not slug:
-                self.error(pos, f"invalid tag '{tag}': it has no letters or digits to name its page")
-            elif self.folder_name(pos, slug, "tag"):
-                tags.append(slug)
-        return tuple(dict.fromkeys(tags))
-
-    def wikidata(self, data: YamlMap) -> str | None:
-        value = self.string(data, "wikidata")
-        if value is not None and not WIKIDATA_ID.match(value):
-            self.error(data.where("wikidata"), f"invalid Wikidata id '{value}': it looks like Q6012")
-            return None
-        return value
-
-
-def key_name(key: str) -> str:
-    return {"id": "id", "by": "actor id", "about": "actor id"}.get(key, key)
 
 
 # --- articles --------------------------------------------------------------------------------------------------
@@ -236,7 +69,8 @@ def parse_article(
     title = title or ""
     date = date or dt.date(1970, 1, 1)
     path = urls.article_path(slug, date)
-    claims = parse_claims(check, meta, config, declared, doc.rel_path, title, path, date, updated or date)
+    of = ClaimArticle(doc.rel_path, title, path, date, updated or date)
+    claims = parse_claims(check, meta, config, declared, of)
     if updated is None and corrections:  # SPEC §3: `updated` follows the newest correction when not given
         updated = corrections[0].date
     return Article(
@@ -368,120 +202,6 @@ def parse_entry(
         line=key_pos.line,
         col=key_pos.col,
     )
-
-
-def parse_claims(
-    check: Checker,
-    meta: YamlMap,
-    config: SiteConfig,
-    declared: set[str],
-    article_key: str,
-    article_title: str,
-    article_path: str,
-    article_date: Date,
-    review_date: Date,
-) -> tuple[Claim, ...]:
-    value = meta.get("claims")
-    if value is None:
-        return ()
-    if not isinstance(value, YamlList):
-        check.error(meta.where("claims"), "'claims' must be a list of claims (each starting with '- id:')")
-        return ()
-    claims: list[Claim] = []
-    first_line: dict[str, int] = {}
-    for item, pos in zip(value, value.item_pos, strict=True):
-        if not isinstance(item, YamlMap):
-            check.error(pos, "each claim must be a mapping starting with '- id:'")
-            continue
-        claim = parse_claim(
-            check, item, config, declared, article_key, article_title, article_path, article_date, review_date
-        )
-        if claim is None:
-            claim_id = item.get("id")
-            if isinstance(claim_id, str) and ID_PATTERN.match(claim_id):
-                check.broken_claims.append(claim_id)  # reported once: its spans in the body are not errors too
-            continue
-        if claim.id in first_line:
-            check.error(item.where("id"), f"duplicate claim id '{claim.id}' (first at line {first_line[claim.id]})")
-            continue
-        first_line[claim.id] = item.where("id").line
-        claims.append(claim)
-    return tuple(claims)
-
-
-def parse_claim(
-    check: Checker,
-    data: YamlMap,
-    config: SiteConfig,
-    declared: set[str],
-    article_key: str,
-    article_title: str,
-    article_path: str,
-    article_date: Date,
-    review_date: Date | None = None,
-) -> Claim | None:
-    check.unknown_keys(data, CLAIM_KEYS, "a claim")
-    claim_id = check.identifier(data, "id", what=" in claim")
-    label = f"claim '{claim_id}'" if claim_id else "claim"
-    speaker = check.string(data, "by", required=True, what=f" in {label}")
-    ok = claim_id is not None and speaker is not None
-    if speaker is not None and not known_actor(check, data.where("by"), speaker, declared):
-        ok = False
-    about = check.strings(data, "about")
-    about_list = data.get("about")
-    for index, actor_id in enumerate(about):
-        pos = about_list.item_pos[index] if isinstance(about_list, YamlList) else data.where("about")
-        if not known_actor(check, pos, actor_id, declared):
-            ok = False
-    has_quote, has_text = data.get("quote") is not None, data.get("text") is not None
-    if has_quote and has_text:
-        second = max(("quote", "text"), key=lambda k: (data.key_pos[k].line, data.key_pos[k].col))
-        check.error(data.key_pos[second], f"{label} has both 'quote' and 'text': a claim is one or the other")
-        ok = False
-    elif not has_quote and not has_text:
-        check.error(data.pos, f"{label} needs 'quote' (verbatim words) or 'text' (a paraphrase)")
-        ok = False
-    quote = check.string(data, "quote")
-    text = check.string(data, "text")
-    verdict_id = check.string(data, "verdict")
-    if verdict_id is not None and config.verdict(verdict_id) is None:
-        known = [v.id for v in config.verdicts]
-        hint = f" (the verdicts are {', '.join(known)})" if known else " (site.toml defines no [[verdicts]])"
-        check.error(data.where("verdict"), f"unknown verdict '{verdict_id}'{hint}", did_you_mean(verdict_id, known))
-        ok = False
-    date = check.date(data, "date") or article_date
-    appearance = check.url(data, "appearance")  # an invalid one is reported; the claim is kept without it
-    said_in = check.string(data, "said_in")
-    reviewed = check.date(data, "reviewed") or review_date or article_date
-    if not ok or claim_id is None or speaker is None:
-        return None
-    return Claim(
-        id=claim_id,
-        article_key=article_key,
-        article_title=article_title,
-        article_path=article_path,
-        speaker_id=speaker,
-        about_ids=about,
-        quote=quote,
-        text=text,
-        date=date,
-        verdict_id=verdict_id,
-        review=check.string(data, "review"),
-        evidence=parse_evidence(check, data),
-        line=data.pos.line,
-        col=data.pos.col,
-        appearance=appearance,
-        said_in=said_in,
-        reviewed=reviewed,
-    )
-
-
-def known_actor(check: Checker, pos: Position, actor_id: str, declared: set[str]) -> bool:
-    """SPEC §3: an actor id used in an article is declared in its `people` or has a profile."""
-    if actor_id in declared:
-        return True
-    check.error(pos, f"unknown actor '{actor_id}'", did_you_mean(actor_id, declared))
-    return False
 
 
 # --- profiles and pages ----------------------------------------------------------------------------------------

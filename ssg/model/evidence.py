@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
+from ssg.model.checker import Checker
 from ssg.model.types import Evidence
 from ssg.source import Position, YamlList, YamlMap
 from ssg.urls import looks_like_url
-
-
-class Checker(Protocol):
-    """What evidence needs of model/content.py's Checker (a Protocol: the two modules do not import each other)."""
-
-    def error(self, pos: Position, message: str, suggestion: str | None = None) -> None: ...
-    def unknown_keys(self, data: YamlMap, known: tuple[str, ...], what: str) -> None: ...
-    def string(self, data: YamlMap, key: str, required: bool = False, what: str = "") -> str | None: ...
-    def url(self, data: YamlMap, key: str) -> str | None: ...
-    def url_ok(self, value: str, pos: Position, key: str = "evidence") -> bool: ...
-
 
 EVIDENCE_KEYS = ("text", "url")
 
