@@ -19,7 +19,16 @@ from ssg.model.types import Article, Correction, Site, sort_key
 from ssg.render.data import data_file_parts
 from ssg.render.environment import create_environment
 from ssg.render.figures import claims_per_month, ego_network, scorecard, site_network
-from ssg.render.lists import Note, Pagination, actor_claims, claim_list_paths, claim_page, page_count, verdict_claims
+from ssg.render.lists import (
+    Note,
+    Pagination,
+    actor_claims,
+    claim_list_paths,
+    claim_page,
+    page_count,
+    page_items,
+    verdict_claims,
+)
 from ssg.render.pictures import render_bars, render_columns, render_ego_network, render_network
 from ssg.render.recording import PageReads, page_reads, recording, track
 from ssg.urls import Urls
@@ -189,8 +198,7 @@ def page_context(site: Site, spec: PageSpec, note: Note) -> dict[str, Any]:
         note(site, "articles")
         per_page = site.config.articles_per_page
         count = page_count(len(site.articles), per_page)
-        start = (spec.number - 1) * per_page
-        context["articles"] = site.articles[start : start + per_page]
+        context["articles"] = page_items(site.articles, spec.number, per_page)
         context["pagination"] = Pagination.of(site.urls.home_path, spec.number, count)
     elif kind == PageKind.ARTICLE:
         context["article"] = site.article(spec.key)
@@ -208,8 +216,7 @@ def page_context(site: Site, spec: PageSpec, note: Note) -> dict[str, Any]:
             note(tag, "article_keys")
             per_page = site.config.articles_per_page
             count = page_count(len(tag.article_keys), per_page)
-            start = (spec.number - 1) * per_page
-            context["articles"] = tuple(site.article(k) for k in tag.article_keys[start : start + per_page])
+            context["articles"] = tuple(map(site.article, page_items(tag.article_keys, spec.number, per_page)))
             context["pagination"] = Pagination.of(lambda n: site.urls.tag_page_path(tag.id, n), spec.number, count)
     elif kind == PageKind.PAGE:
         context["page"] = next(p for p in site.pages if p.key == spec.key)
@@ -315,8 +322,7 @@ def list_context(site: Site, spec: PageSpec, note: Note) -> dict[str, Any]:
         pagination = Pagination.of(
             lambda n: urls.actor_articles_path(spec.key, n), spec.number, page_count(len(keys), per_page)
         )
-        start = (spec.number - 1) * per_page
-        articles = tuple(site.article(k) for k in keys[start : start + per_page])
+        articles = tuple(map(site.article, page_items(keys, spec.number, per_page)))
         context.update(articles=articles, pagination=pagination, total=len(keys))
         return context
     else:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 
 from ssg.model.types import Article, Date, Site, sort_key
-from ssg.render.lists import claim_list_paths, page_count
+from ssg.render.lists import claim_list_paths, page_count, page_items
 
 
 def rfc3339(value: Date) -> str:
@@ -57,4 +57,4 @@ def article_pages(
     """(site path, lastmod) of each page of a list of articles, `articles_per_page` a page, dated by its newest."""
     per_page = site.config.articles_per_page
     pages = page_count(len(articles), per_page)
-    return [(path_of(n), newest(articles[(n - 1) * per_page : n * per_page])) for n in range(1, pages + 1)]
+    return [(path_of(n), newest(page_items(articles, n, per_page))) for n in range(1, pages + 1)]

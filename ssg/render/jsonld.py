@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from ssg.model.types import Actor, Article, Claim, Page, Site, Tag
+from ssg.render.lists import first_position, page_items
 from ssg.render.social import page_description, page_title
 
 JsonDict = dict[str, Any]
@@ -162,9 +163,8 @@ def list_entries(site: Site, kind: str, item: Any, page_path: str) -> list[tuple
     if kind == "tags":
         return [(t.path, t.id) for t in site.tags.values()]
     if isinstance(item, Tag):  # this page's articles alone, like the home page's
-        per_page = site.config.articles_per_page
-        start = (site.urls.page_number(page_path) - 1) * per_page
-        articles: Sequence[Article] = [site.article(k) for k in item.article_keys[start : start + per_page]]
+        keys = page_items(item.article_keys, site.urls.page_number(page_path), site.config.articles_per_page)
+        articles: Sequence[Article] = [site.article(k) for k in keys]
     else:
         articles = list(item or ())
     return [(a.path, a.title) for a in articles]
@@ -176,11 +176,11 @@ def collection_page(site: Site, kind: str, item: Any, page_path: str) -> JsonDic
     entries = list_entries(site, kind, item, page_path)
     start = 1
     if kind == "home":  # the position of the page's first article among all (not a search: a page reads what it shows)
-        start = 1 + (site.urls.home_number(page_path) - 1) * site.config.articles_per_page
+        start = first_position(site.urls.home_number(page_path), site.config.articles_per_page)
     elif kind == "tag":
-        start = 1 + (site.urls.page_number(page_path) - 1) * site.config.articles_per_page
+        start = first_position(site.urls.page_number(page_path), site.config.articles_per_page)
     elif kind in (*CLAIM_LIST_KINDS, "actor_articles"):
-        start = 1 + (site.urls.page_number(page_path) - 1) * site.config.claims_per_page
+        start = first_position(site.urls.page_number(page_path), site.config.claims_per_page)
     return {
         "@type": "CollectionPage",
         "name": page_title(site, kind, item),

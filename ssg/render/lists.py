@@ -17,6 +17,16 @@ def page_count(items: int, per_page: int) -> int:
     return max(1, -(-items // per_page))
 
 
+def page_items(items: Sequence[Any], number: int, per_page: int) -> Sequence[Any]:
+    """The items on page `number` (from 1) of a list, `per_page` a page."""
+    return items[(number - 1) * per_page : number * per_page]
+
+
+def first_position(number: int, per_page: int) -> int:
+    """The position (from 1) in the whole list of the first item on page `number`."""
+    return (number - 1) * per_page + 1
+
+
 @dataclass(frozen=True, slots=True)
 class Pagination:
     """Where one page of a list is among its pages: links `rel=prev` / `rel=next` (SPEC §6)."""
@@ -43,9 +53,8 @@ class ClaimPage:
 
 def claim_page(claims: Sequence[Claim], per_page: int, number: int, path_of: Callable[[int], str]) -> ClaimPage:
     """Page `number` of `claims` (newest first already)."""
-    start = (number - 1) * per_page
     count = page_count(len(claims), per_page)
-    return ClaimPage(tuple(claims[start : start + per_page]), Pagination.of(path_of, number, count), len(claims))
+    return ClaimPage(tuple(page_items(claims, number, per_page)), Pagination.of(path_of, number, count), len(claims))
 
 
 def verdict_claims(site: Site, verdict_id: str, note: Note) -> tuple[Claim, ...]:
