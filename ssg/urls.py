@@ -121,6 +121,8 @@ class Urls:
         """Every article an actor appears in (an extension of SPEC §6: the actor page shows the newest)."""
         return cls.paged(f"/actors/{actor_id}/articles/", page_number)
 
+    SEARCH_PATH = "/search/"  # the search box's results (SPEC §6: every page has a search box)
+    SEARCH_INDEX = "/pagefind/"  # Pagefind's index and UI (SPEC §6)
     NETWORK_PATH = "/actors/network/"  # SPEC §6: who appears with whom (so no actor may have the id "network")
 
     @staticmethod

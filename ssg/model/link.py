@@ -12,7 +12,18 @@ from ssg.errors import Report
 from ssg.model.types import Actor, ActorEntry, Article, Claim, Page, Profile, RoleReport, Site, Tag, evolve, sort_key
 from ssg.urls import Urls
 
-RESERVED_PATHS = ("/actors/", "/claims/", "/tags/", "/page/", "/data/", "/static/", "/verdicts/")
+RESERVED_PATHS = (
+    "/actors/",
+    "/claims/",
+    "/tags/",
+    "/page/",
+    "/data/",
+    "/static/",
+    "/verdicts/",
+    "/corrections/",
+    "/search/",
+    "/pagefind/",
+)
 RESERVED_ACTOR_IDS = ("network",)  # /actors/network/ is the site's picture of who appears with whom (SPEC §6)
 
 

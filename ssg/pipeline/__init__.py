@@ -22,7 +22,15 @@ from pathlib import Path
 from ssg.config import load_config
 from ssg.errors import Diagnostic, Report, SiteError
 from ssg.model.refs import Ref, versions
-from ssg.output import Destination, OutputFile, WriteSummary, check_output_dir, update_output, write_output
+from ssg.output import (
+    Destination,
+    OutputFile,
+    WriteSummary,
+    beside,
+    check_output_dir,
+    update_output,
+    write_output,
+)
 from ssg.pipeline.links import check_links, content_assets, linkable_paths, static_files
 from ssg.pipeline.load import LoadedSite, load_site
 from ssg.pipeline.parallel import default_jobs, parse_articles_parallel, render_bodies_parallel, render_pages_iter
@@ -43,8 +51,10 @@ from ssg.pipeline.reuse.manifest import (
 )
 from ssg.pipeline.reuse.reads import GroupValues, PageBases, ReadLog, Rendered
 from ssg.pipeline.reuse.state import PipelineState, Settled
+from ssg.pipeline.search import Indexer, SearchPlan, documents_digest
 from ssg.render import PageSpec, create_environment, plan_pages
 from ssg.render.environment import CompiledTemplates
+from ssg.render.search import search_documents
 from ssg.source import ContentFiles, content_rel_path
 
 Progress = Callable[[int, int], None]
@@ -60,6 +70,7 @@ class RunOptions:
     base_url: str | None = None
     jobs: int = 0  # worker processes; 0: one per core
     use_cache: bool = True  # keep .ssg-cache/ between runs
+    index_search: bool = True  # make /pagefind/ when its documents changed; False: the caller does (the preview)
 
     @property
     def output(self) -> Path:
@@ -150,17 +161,24 @@ class Pipeline:
         stale = log.reading(changed_groups) if same_pages else log.stale(specs, bases, changed_groups, kept)
         destination = Destination.open(options.output)
         rendered: list[Rendered] = []
+        search = SearchPlan()
         try:
-            pages = self.render(loaded, stale, destination, report, progress, (bases, values, log), rendered)
             if known.patch is not None and known.settled is not None:  # the same files: only pages change
+                pages = self.render(loaded, stale, destination, report, progress, (bases, values, log), rendered)
                 summary = update_output(destination, self.rendered_files(pages, report), known.settled.written)
             else:
-                files = self.output_files(loaded, specs, pages, report)  # raises SiteError at the end if a page failed
+                search = self.plan_search(loaded, kept)  # Pagefind works while the pages render
+                pages = self.render(loaded, stale, destination, report, progress, (bases, values, log), rendered)
+                files = self.output_files(loaded, specs, pages, report, search)  # SiteError at the end: a page failed
                 if known.manifest is not None or known.inputs is not None:
                     forget_manifest(options.site_dir)  # the output may change: the old manifest no longer describes it
                 summary = write_output(destination, files, self.existing(known))
         finally:
             destination.discard()  # a first build that failed (after success its folder is the output)
+            search.close()
+        if search.made is not None:
+            self.cache.search[self.output_key()] = search.made
+            self.cache.dirty = True
         if log.commit(changed_groups, rendered, None if same_pages else {s.rel_path for s in specs}):
             self.cache.dirty = True
         if log.versions != now:  # a long-lived pipeline compares objects, not versions: those it leaves unknown
@@ -246,9 +264,32 @@ class Pipeline:
         stamps = {rel: stats[rel][0] for rel in listed if rel in stats and rel not in touched}
         return stamps, files
 
+    def output_key(self) -> str:
+        return output_key(self.options.site_dir, self.options.output)
+
     def read_log(self) -> ReadLog:
         """The recorded reads of the pages in this output folder (kept in the cache by folder)."""
-        return self.cache.reads.setdefault(output_key(self.options.site_dir, self.options.output), ReadLog())
+        return self.cache.reads.setdefault(self.output_key(), ReadLog())
+
+    def plan_search(self, loaded: LoadedSite, kept: Callable[[str], bool]) -> SearchPlan:
+        """The search bundle this build writes: the one in the output, while its documents are the same (or
+        while the caller makes a new one: `index_search` False); else a new one, whose indexing starts now."""
+        current = self.cache.search.get(self.output_key())
+        if current is not None and not all(kept(rel_path) for rel_path in current.files):
+            current = None  # removed or edited by hand
+        if not self.options.index_search:
+            return SearchPlan(kept=current)
+        digest = documents_digest(search_documents(loaded.site))
+        if current is not None and current.digest == digest:
+            return SearchPlan(kept=current)
+        workdir = beside(self.options.output, "search")
+        plan = SearchPlan(indexer=Indexer(), workdir=workdir, digest=digest)
+        try:
+            plan.indexer.start(search_documents(loaded.site), loaded.site.config.language, workdir)
+        except BaseException:
+            plan.close()
+            raise
+        return plan
 
     def changed_refs(self, known: Known, loaded: LoadedSite, log: ReadLog, now: dict[Ref, str]) -> list[Ref]:
         """The records whose groups must be digested again: those a patch replaced; in a long-lived pipeline,
@@ -357,15 +398,22 @@ class Pipeline:
             raise SiteError(report)
 
     def output_files(
-        self, loaded: LoadedSite, specs: list[PageSpec], pages: Iterator[tuple[str, Path | None]], report: Report
+        self,
+        loaded: LoadedSite,
+        specs: list[PageSpec],
+        pages: Iterator[tuple[str, Path | None]],
+        report: Report,
+        search: SearchPlan,
     ) -> Iterator[OutputFile]:
-        """Every file of the output: rendered pages as they come, then kept pages, static files and assets.
-        Raises SiteError at the end when a page failed, so write_output discards what was prepared."""
+        """Every file of the output: rendered pages as they come, then kept pages, static files, assets and the
+        search bundle. Raises SiteError when a page failed, so write_output discards what was prepared."""
         yield from self.rendered_files(pages, report)
         for spec in specs:
             yield OutputFile(spec.rel_path)  # unchanged since the last build, unless rendered above (first wins)
         for source, rel_path in [*static_files(self.options.site_dir), *content_assets(loaded)]:
             yield OutputFile(rel_path, source=source)
+        for rel_path, made in search.files():
+            yield OutputFile(rel_path, source=made)
 
 
 @contextmanager

@@ -69,6 +69,7 @@ class PageKind(StrEnum):
     ACTOR_ABOUT = "actor_about"  # /actors/<id>/about/ and its pages
     ACTOR_ARTICLES = "actor_articles"  # /actors/<id>/articles/ and its pages
     NETWORK = "network"  # /actors/network/
+    SEARCH = "search"  # /search/: the search box's results (Pagefind's UI), and lists to browse without JavaScript
 
     @property
     def template(self) -> str | None:
@@ -90,6 +91,7 @@ class PageKind(StrEnum):
             PageKind.VERDICTS,
             PageKind.CORRECTIONS,
             PageKind.NETWORK,
+            PageKind.SEARCH,
         )
 
     @property
@@ -122,6 +124,7 @@ TEMPLATES = {
     PageKind.ACTOR_ABOUT: "actor_claims.html",
     PageKind.ACTOR_ARTICLES: "actor_articles.html",
     PageKind.NETWORK: "network.html",
+    PageKind.SEARCH: "search.html",
 }
 
 
@@ -161,6 +164,7 @@ def plan_pages(site: Site) -> list[PageSpec]:
         PageSpec(PageKind.VERDICTS, "/verdicts/"),
         PageSpec(PageKind.CORRECTIONS, "/corrections/"),
         PageSpec(PageKind.CORRECTIONS_FEED, "/corrections/feed.xml"),
+        PageSpec(PageKind.SEARCH, urls.SEARCH_PATH),
     ]
     for tag in site.tags.values():
         pages = page_count(len(tag.article_keys), site.config.articles_per_page)

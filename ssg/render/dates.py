@@ -41,6 +41,7 @@ def sitemap_entries(site: Site) -> list[tuple[str, Date | None]]:
     entries.append(("/tags/", everything))
     entries.append(("/verdicts/", everything))
     entries.append(("/corrections/", everything))
+    entries.append((site.urls.SEARCH_PATH, everything))
     for tag in site.tags.values():
         articles_of_tag = [site.article(k) for k in tag.article_keys]
         entries += article_pages(site, articles_of_tag, lambda n, tag_id=tag.id: site.urls.tag_page_path(tag_id, n))

@@ -21,8 +21,9 @@ from ssg.markdown import RenderedBody
 from ssg.model.evidence import Evidence
 from ssg.model.types import ActorEntry, Article, Claim, Page, Profile, Source
 from ssg.pipeline.reuse.reads import PageRecord, ReadLog
+from ssg.pipeline.search import SearchIndex
 
-FORMAT = 3  # 2: recorded reads instead of page digests; 3: field digests of text without its repr
+FORMAT = 4  # 2: recorded reads instead of page digests; 3: field digests of text without its repr; 4: search
 MAGIC = b"ssg-cache\n"
 CACHE_DIR = ".ssg-cache"
 
@@ -41,6 +42,7 @@ class ContentCache:
     reads: dict[str, ReadLog] = field(default_factory=dict)  # output folder -> what each page read (reads.py)
     derived: dict[str, str] = field(default_factory=dict)  # listing fingerprints of articles, biographies as HTML
     stats: dict[str, tuple] = field(default_factory=dict)  # rel_path -> ((size, mtime_ns), salt, key) at last read
+    search: dict[str, Any] = field(default_factory=dict)  # output folder -> the SearchIndex it holds (search.py)
     used: set[str] = field(default_factory=set, repr=False)
     dirty: bool = field(default=False, repr=False)  # something was added or changed since it was loaded
 
@@ -88,6 +90,7 @@ def record_schema() -> str:
         Diagnostic,
         PageRecord,
         Evidence,
+        SearchIndex,
     )
     names = [(cls.__name__, [f.name for f in fields(cls)]) for cls in classes]
     return hashlib.blake2b(repr(names).encode(), digest_size=8).hexdigest()

@@ -1,0 +1,91 @@
+"""What the search index holds (SPEC §6, `/pagefind/`): one small HTML document per article, actor and page,
+made from the model (not from the rendered pages, which carry navigation, lists and JSON-LD that would only
+add noise and seconds), in the shape Pagefind reads.
+
+- An article: its title, summary, byline, body, and each claim as a section headed by an element with the
+  claim's anchor id, so a search for a quote or paraphrase leads to `<article URL>#claim-<id>` (Pagefind's
+  sub-results). Filters: the actors in it, its claims' verdicts, its tags.
+- An actor: name, aliases and role weighted above the biography, so a search for an alias finds the actor first.
+- A standalone page: its title and body.
+
+Every document has the filter "kind" (Article, Actor, Page). Documents sit at the site path of the page they
+stand for (`articles/<slug>/index.html`), so Pagefind gives each result that page's URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html import escape
+
+from ssg.model.types import Actor, Article, Claim, Page, Site
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDocument:
+    rel_path: str  # where Pagefind finds it: the page's own output path
+    html: str
+
+
+def search_documents(site: Site) -> Iterator[SearchDocument]:
+    """Every document of the index, in a fixed order (articles newest first, actors A–Z, pages)."""
+    language = escape(site.config.language)
+    for article in site.articles:
+        yield SearchDocument(rel_path(article.path), document(language, article_body(site, article)))
+    for actor in site.actors.values():
+        yield SearchDocument(rel_path(actor.path), document(language, actor_body(actor)))
+    for page in site.pages:
+        yield SearchDocument(rel_path(page.path), document(language, page_body(page)))
+
+
+def rel_path(site_path: str) -> str:
+    return site_path.strip("/") + "/index.html" if site_path.strip("/") else "index.html"
+
+
+def document(language: str, body: str) -> str:
+    return f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8"></head><body>{body}</body></html>\n'
+
+
+def filters(name: str, values: Iterator[str] | tuple[str, ...] | list[str]) -> str:
+    return "".join(f'<span data-pagefind-filter="{name}">{escape(v)}</span>' for v in values)
+
+
+def article_body(site: Site, article: Article) -> str:
+    actors = [site.actors[i].name for i in article.actor_ids if i in site.actors]
+    verdicts = dict.fromkeys(v.label for c in article.claims if (v := site.verdict(c.verdict_id)) is not None)
+    byline = f"<p>By {escape(', '.join(article.authors))}</p>" if article.authors else ""
+    summary = f"<p>{escape(article.summary)}</p>" if article.summary else ""
+    claims = "".join(claim_section(site, claim) for claim in article.claims)
+    return (
+        f'<h1 data-pagefind-meta="title">{escape(article.title)}</h1>'
+        f"{summary}{byline}<div>{article.body_html}</div>{claims}"
+        f'<div data-pagefind-ignore><span data-pagefind-meta="date:{article.date.isoformat()[:10]}"></span>'
+        f"{filters('kind', ['Article'])}{filters('actor', actors)}"
+        f"{filters('verdict', list(verdicts))}{filters('tag', article.tags)}</div>"
+    )
+
+
+def claim_section(site: Site, claim: Claim) -> str:
+    speaker = site.actors[claim.speaker_id].name if claim.speaker_id in site.actors else claim.speaker_id
+    words = f"“{claim.quote}”" if claim.quote is not None else claim.text or ""
+    verdict = site.verdict(claim.verdict_id)
+    rating = f"<p>Verdict: {escape(verdict.label)}</p>" if verdict else ""
+    review = f"<p>{escape(claim.review)}</p>" if claim.review else ""
+    return f'<h2 id="{claim.anchor}">{escape(speaker)}: {escape(words)}</h2>{rating}{review}'
+
+
+def actor_body(actor: Actor) -> str:
+    aliases = f"<p>Also known as {escape(', '.join(actor.aliases))}</p>" if actor.aliases else ""
+    role = f"<p>{escape(actor.role)}</p>" if actor.role else ""
+    return (
+        f'<div data-pagefind-weight="10"><h1 data-pagefind-meta="title">{escape(actor.name)}</h1>{aliases}{role}'
+        f"</div><div>{actor.bio_html}</div>"
+        f"<div data-pagefind-ignore>{filters('kind', ['Actor'])}{filters('actor', [actor.name])}</div>"
+    )
+
+
+def page_body(page: Page) -> str:
+    return (
+        f'<h1 data-pagefind-meta="title">{escape(page.title)}</h1><div>{page.body_html}</div>'
+        f"<div data-pagefind-ignore>{filters('kind', ['Page'])}</div>"
+    )
