@@ -371,7 +371,7 @@ def remove_leftovers(output_dir: Path) -> None:
     for undo in sorted(parent.glob(f"{prefix}undo-*")):
         roll_back(output_dir, undo)
     for path in parent.glob(f"{prefix}*-*"):
-        if path.name.startswith(tuple(f"{prefix}{kind}-" for kind in ("tmp", "old", "new", "search"))):
+        if path.name.startswith(tuple(f"{prefix}{kind}-" for kind in ("tmp", "old", "new"))):
             shutil.rmtree(path, ignore_errors=True)
         elif path.name.startswith(f"{prefix}part-"):  # pages streamed by earlier versions
             path.unlink(missing_ok=True)

@@ -7,16 +7,21 @@ failed build writes nothing: the last good pages stay served and the errors go t
 
 from __future__ import annotations
 
+import threading
 import time
+import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from ssg.config import CONFIG_FILE, load_config
 from ssg.errors import Report, SiteError, format_diagnostic
 from ssg.livereload import BuildResult, LiveReloadServer, PortInUseError
+from ssg.model.types import Site
 from ssg.output import OutputError
 from ssg.pipeline import Pipeline, RunOptions
 from ssg.pipeline.reuse.cache import CACHE_DIR, ContentCache
+from ssg.pipeline.search import Indexer, SearchIndexError
 
 PORT_TRIES = 10
 Log = Callable[[str], None]
@@ -36,10 +41,21 @@ class PreviewBuilder:
     """The builder callable the live-reload server calls after each burst of changes."""
 
     def __init__(self, options: RunOptions, log: Log):
-        self.pipeline = Pipeline(options, cache=ContentCache())
+        self.pipeline = Pipeline(replace(options, index_search=False), cache=ContentCache())
         self.log = log
+        self.lock = threading.Lock()  # a build, or the search bundle moving into the output: one at a time
+        self.search = BackgroundSearch(self.pipeline, self.lock, log)
 
     def __call__(self, changed: frozenset[Path]) -> BuildResult:
+        with self.lock:
+            self.search.interrupt()  # its documents are about to change: the CPU is the build's
+            result = self.build(changed)
+        settled = self.pipeline.state.settled
+        if result.ok and settled is not None:
+            self.search.submit(settled.loaded.site)
+        return result
+
+    def build(self, changed: frozenset[Path]) -> BuildResult:
         started = time.perf_counter()
         try:
             result = self.pipeline.run(in_place=True, changed=changed)
@@ -60,6 +76,90 @@ class PreviewBuilder:
         return BuildResult(ok=True, changed=result.written.changed_paths)
 
 
+class BackgroundSearch:
+    """Keeps the preview's /pagefind/ current without delaying a reload: after each good build, Pagefind
+    indexes that build's site in a thread of its own (20 s at 10,000 articles; a body edit shows in 0.4 s),
+    and its bundle moves into the output between builds. A new build stops an indexing in progress; the
+    next good build's site is indexed instead (or the same one again, when the build failed)."""
+
+    def __init__(self, pipeline: Pipeline, lock: threading.Lock, log: Log):
+        self._pipeline = pipeline
+        self._lock = lock
+        self._log = log
+        self._cond = threading.Condition()
+        self._site: Site | None = None  # the site to index next
+        self._indexer: Indexer | None = None
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
+        self._thread.start()
+
+    def submit(self, site: Site) -> None:
+        with self._cond:
+            self._site = site
+            self._cond.notify_all()
+
+    def interrupt(self) -> None:
+        with self._cond:
+            if self._indexer is not None:
+                self._indexer.stop()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        self.interrupt()
+
+    def idle(self, timeout: float) -> bool:
+        """Wait until nothing is left to index (tests and benchmarks); whether that happened in time."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._site is not None or self._indexer is not None:
+                if not self._cond.wait(max(0.0, deadline - time.monotonic())):
+                    return False
+            return True
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while self._site is None and not self._stopping:
+                    self._cond.wait()
+                if self._stopping:
+                    return
+                site, indexer = self._site, Indexer()
+                self._indexer = indexer
+            started = time.perf_counter()
+            try:
+                self.index(site, indexer)
+            except SearchIndexError as exc:
+                if not indexer.stopped:
+                    self._log(f"error: {exc}")
+                    self.done(site)
+            except Exception as exc:  # the server goes on; the message says what broke (our bug or the disk)
+                self._log("".join(traceback.format_exception(exc)).rstrip())
+                self.done(site)
+            else:
+                self.done(site)
+                self._log(f"Search index up to date ({time.perf_counter() - started:.1f} s)")
+            finally:
+                with self._cond:
+                    self._indexer = None
+                    self._cond.notify_all()
+
+    def index(self, site: Site, indexer: Indexer) -> None:
+        made = self._pipeline.index_search(site, indexer)
+        if made is None:
+            return
+        with self._lock:
+            if indexer.stopped:  # a build began meanwhile: this bundle may already be stale
+                raise SearchIndexError("stopped")
+            self._pipeline.install_search(*made)
+
+    def done(self, site: Site) -> None:
+        with self._cond:
+            if self._site is site:
+                self._site = None
+
+
 def start_preview(
     site_dir: Path,
     host: str = "127.0.0.1",
@@ -78,7 +178,13 @@ def start_preview(
         write_placeholder(output)
     for candidate in range(port, port + PORT_TRIES) if port else [0]:
         server = LiveReloadServer(
-            root=output, builder=builder, watch=watched_paths(site_dir), host=host, port=candidate, base_path=base_path
+            root=output,
+            builder=builder,
+            watch=watched_paths(site_dir),
+            host=host,
+            port=candidate,
+            base_path=base_path,
+            on_stop=builder.search.stop,
         )
         try:
             server.start()

@@ -48,8 +48,10 @@ class LiveReloadServer:
         not_found: str = "404.html",
         debounce: float = 0.15,
         log: Callable[[str], None] = _stderr,
+        on_stop: Callable[[], None] | None = None,
     ) -> None:
         self.root = Path(root)
+        self._on_stop = on_stop  # ends what the builder runs beside the builds (the preview's search indexing)
         self.watch = tuple(Path(path) for path in watch)
         self.host = host
         self.port = port
@@ -121,6 +123,8 @@ class LiveReloadServer:
             self._observer.join(2.0)
             self._observer = None
         self._rebuilder.stop()
+        if self._on_stop is not None:
+            self._on_stop()
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()

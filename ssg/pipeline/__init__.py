@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,11 +23,11 @@ from pathlib import Path
 from ssg.config import load_config
 from ssg.errors import Diagnostic, Report, SiteError
 from ssg.model.refs import Ref, versions
+from ssg.model.types import Site
 from ssg.output import (
     Destination,
     OutputFile,
     WriteSummary,
-    beside,
     check_output_dir,
     update_output,
     write_output,
@@ -51,7 +52,7 @@ from ssg.pipeline.reuse.manifest import (
 )
 from ssg.pipeline.reuse.reads import GroupValues, PageBases, ReadLog, Rendered
 from ssg.pipeline.reuse.state import PipelineState, Settled
-from ssg.pipeline.search import Indexer, SearchPlan, documents_digest
+from ssg.pipeline.search import INDEX_DIR, Indexer, SearchIndex, SearchPlan, documents_digest
 from ssg.render import PageSpec, create_environment, plan_pages
 from ssg.render.environment import CompiledTemplates
 from ssg.render.search import search_documents
@@ -185,6 +186,8 @@ class Pipeline:
             log.versions = now
             self.cache.dirty = True
         self.remember(known, loaded, specs, linkable, load_diagnostics, summary, report)
+        if known.patch is not None and options.index_search:  # bodies changed: so did the search documents
+            self.refresh_search(loaded.site)
         return RunResult(
             len(specs),
             len(stale),
@@ -282,10 +285,9 @@ class Pipeline:
         digest = documents_digest(search_documents(loaded.site))
         if current is not None and current.digest == digest:
             return SearchPlan(kept=current)
-        workdir = beside(self.options.output, "search")
-        plan = SearchPlan(indexer=Indexer(), workdir=workdir, digest=digest)
+        plan = SearchPlan(indexer=Indexer(), digest=digest)
         try:
-            plan.indexer.start(search_documents(loaded.site), loaded.site.config.language, workdir)
+            plan.indexer.start(search_documents(loaded.site), loaded.site.config.language)
         except BaseException:
             plan.close()
             raise
@@ -347,6 +349,43 @@ class Pipeline:
                 cache_file(options.site_dir).unlink()  # an older cache would not describe this output
             message = f"the build cache could not be saved ({exc.strerror or exc}); the next build starts cold"
             report.warning(".ssg-cache", 0, 0, message)
+
+    def index_search(self, site: Site, indexer: Indexer) -> tuple[str, dict[str, bytes]] | None:
+        """A new search bundle for `site` (the preview runs this in the background, outside
+        a build): its documents' digest and files, or None when the bundle in the output has the same
+        documents. Raises SearchIndexError (`indexer.stop()` ends it early)."""
+        current = self.cache.search.get(self.output_key())
+        digest = documents_digest(search_documents(site))
+        if current is not None and current.digest == digest:
+            return None
+        return digest, indexer.build(search_documents(site), site.config.language)
+
+    def refresh_search(self, site: Site) -> None:
+        """Make and install a new search bundle now, when the site's documents changed (after a patch)."""
+        made = self.index_search(site, Indexer())
+        if made is not None:
+            self.install_search(*made)
+
+    def install_search(self, digest: str, made: dict[str, bytes]) -> None:
+        """Move a bundle from `index_search` into the output: every new file first, the entry file (which names
+        the others) last, then the old bundle's files that the new one does not have are removed; so a search
+        running meanwhile sees either bundle whole. Call it between builds."""
+        output = self.options.output
+        entry = f"{INDEX_DIR}/pagefind-entry.json"
+        for rel_path in sorted(made, key=lambda rel_path: (rel_path == entry, rel_path)):
+            target = output / rel_path
+            if target.is_file() and target.read_bytes() == made[rel_path]:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(made[rel_path])
+            os.replace(temporary, target)
+        current = self.cache.search.get(self.output_key())
+        removed = sorted(set(current.files) - set(made)) if current is not None else []
+        for rel_path in removed:
+            (output / rel_path).unlink(missing_ok=True)
+        self.cache.search[self.output_key()] = SearchIndex(digest, tuple(made))
+        self.state.files_replaced(made, removed)
 
     def options_key(self) -> tuple:
         options = self.options
@@ -413,7 +452,7 @@ class Pipeline:
         for source, rel_path in [*static_files(self.options.site_dir), *content_assets(loaded)]:
             yield OutputFile(rel_path, source=source)
         for rel_path, made in search.files():
-            yield OutputFile(rel_path, source=made)
+            yield OutputFile(rel_path, data=made)  # None: kept as it is
 
 
 @contextmanager

@@ -16,16 +16,15 @@ A bundle is reused as long as the documents it was made from are the same (`Sear
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import gzip
 import hashlib
 import json
-import shutil
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import cbor2
 
@@ -70,9 +69,18 @@ class Indexer:
 
     def __init__(self) -> None:
         self._process: subprocess.Popen | None = None
-        self._bundle = Path()
+        self._errors: list[str] = []
+        self._sent = threading.Event()  # every request written
+        self._done = threading.Event()  # the answer to the last one came (or the process ended)
+        self._last = -1
+        self._files: dict[str, bytes] = {}
+        self._reader = self._writer = threading.Thread()
         self._stopped = False
         self._lock = threading.Lock()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped
 
     def stop(self) -> None:
         with self._lock:
@@ -84,57 +92,103 @@ class Indexer:
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(5)
 
-    def start(self, documents: Iterable[SearchDocument], language: str, workdir: Path) -> None:
-        """Write the documents under `workdir` and start Pagefind on them (it runs while the pages render)."""
-        source, self._bundle = workdir / "documents", workdir / INDEX_DIR
-        shutil.rmtree(workdir, ignore_errors=True)
-        source.mkdir(parents=True)
-        for doc in documents:
-            if self._stopped:
-                raise SearchIndexError("stopped")
-            path = source / doc.rel_path
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(doc.html, encoding="utf-8")
-        command = [*pagefind_command(), "--site", str(source), "--output-path", str(self._bundle), "--silent"]
-        command += ["--force-language", language.split("-")[0].lower() or "en"]
+    def start(self, documents: Iterable[SearchDocument], language: str) -> None:
+        """Start Pagefind's service and feed it the documents from a thread of their own: it indexes while
+        the pages render. `finish` waits for the bundle."""
+        command = [*pagefind_command(), "--service"]
         with self._lock:
             if self._stopped:
                 raise SearchIndexError("stopped")
-            self._process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            self._process = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
+        config = {"force_language": language.split("-")[0].lower() or "en"}
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self._writer = threading.Thread(target=self._write, args=(documents, config), daemon=True)
+        self._writer.start()
 
-    def finish(self) -> dict[str, Path]:
+    def _requests(self, documents: Iterable[SearchDocument], config: dict) -> Iterator[dict]:
+        yield {"type": "NewIndex", "config": config}
+        for doc in documents:
+            url = "/" + doc.rel_path.removesuffix("index.html")
+            yield {"type": "AddFile", "index_id": 0, "file_path": None, "url": url, "file_contents": doc.html}
+        yield {"type": "GetFiles", "index_id": 0}  # in memory: its WriteFiles answers before the files are whole
+
+    def _write(self, documents: Iterable[SearchDocument], config: dict) -> None:
+        """Send every request, in order (the service handles them one by one: pages are numbered as sent, so
+        the bundle does not depend on the order a folder lists its files in)."""
+        assert self._process is not None and self._process.stdin is not None
+        try:
+            for number, payload in enumerate(self._requests(documents, config)):
+                if self._stopped:
+                    break
+                if payload["type"] == "GetFiles":
+                    self._last = number  # before it is sent: its answer cannot come first
+                message = json.dumps({"message_id": number, "payload": payload}).encode("utf-8")
+                self._process.stdin.write(base64.b64encode(message) + b",")
+            self._process.stdin.flush()
+        except (BrokenPipeError, OSError) as exc:
+            self._errors.append(f"the indexer stopped reading ({exc})")
+        except BaseException as exc:  # a bug of ours: reported by finish(), not lost in this thread
+            self._errors.append(repr(exc))
+        finally:
+            self._sent.set()
+
+    def _read(self) -> None:
+        """Collect the service's answers: errors, and the one to the last request."""
+        assert self._process is not None and self._process.stdout is not None
+        buffer = bytearray()
+        while chunk := self._process.stdout.read1(1 << 20):
+            start = len(buffer)
+            buffer += chunk
+            while (end := buffer.find(b",", start)) >= 0:
+                answer = json.loads(base64.b64decode(buffer[:end]))
+                del buffer[: end + 1]
+                start = 0
+                payload = answer.get("payload", {})
+                if payload.get("type") == "Error":
+                    self._errors.append(payload.get("message", "unknown error"))
+                if answer.get("message_id") == self._last:
+                    self._files = {f["path"]: base64.b64decode(f["content"]) for f in payload.get("files", [])}
+                    self._done.set()
+        self._done.set()  # the process ended
+
+    def finish(self) -> dict[str, bytes]:
         """Wait for Pagefind; the bundle's files by output rel path (`pagefind/...`), made canonical (see the
         module's docstring). Raises SearchIndexError."""
         assert self._process is not None
-        output, _ = self._process.communicate()
+        self._writer.join()
+        self._done.wait()
+        with contextlib.suppress(OSError):
+            self._process.stdin.close()  # type: ignore[union-attr]
+        stderr = self._process.stderr.read().decode("utf-8", "replace") if self._process.stderr else ""
+        self._process.wait()
         if self._stopped:
             raise SearchIndexError("stopped")
-        if self._process.returncode != 0:
-            detail = output.strip()[-2000:]
+        files = {path.removeprefix(f"{INDEX_DIR}/"): data for path, data in self._files.items()}
+        if self._errors or "pagefind-entry.json" not in files:
+            detail = "; ".join([*self._errors, stderr.strip()])[-2000:]
             raise SearchIndexError(f"the search index could not be made (Pagefind: {detail}); the output is unchanged")
-        bundle = self._bundle
-        shutil.rmtree(bundle.parent / "documents", ignore_errors=True)
-        canonical_bundle(bundle)
-        return {f"{INDEX_DIR}/{p.relative_to(bundle).as_posix()}": p for p in sorted(bundle.rglob("*")) if p.is_file()}
+        return {f"{INDEX_DIR}/{path}": data for path, data in sorted(canonical_bundle(files).items())}
 
-    def build(self, documents: Iterable[SearchDocument], language: str, workdir: Path) -> dict[str, Path]:
-        self.start(documents, language, workdir)
+    def build(self, documents: Iterable[SearchDocument], language: str) -> dict[str, bytes]:
+        self.start(documents, language)
         return self.finish()
 
 
 @dataclass
 class SearchPlan:
     """What a build writes to /pagefind/: the bundle already in the output (`kept`), or a new one that
-    `indexer` is making in `workdir` from documents with `digest`."""
+    `indexer` is making from documents with `digest`."""
 
     kept: SearchIndex | None = None
     indexer: Indexer | None = None
-    workdir: Path | None = None
     digest: str = ""
     made: SearchIndex | None = None  # the new bundle, once `files` has given it
 
-    def files(self) -> Iterator[tuple[str, Path | None]]:
-        """(output rel path, new file or None for a file kept as it is)."""
+    def files(self) -> Iterator[tuple[str, bytes | None]]:
+        """(output rel path, new bytes or None for a file kept as it is)."""
         if self.kept is not None:
             yield from ((rel_path, None) for rel_path in self.kept.files)
         if self.indexer is not None:
@@ -143,17 +197,15 @@ class SearchPlan:
             yield from made.items()
 
     def close(self) -> None:
-        """Stop Pagefind if it still runs, and remove its folder."""
+        """Stop Pagefind if it still runs."""
         if self.indexer is not None:
             self.indexer.stop()
-        if self.workdir is not None:
-            shutil.rmtree(self.workdir, ignore_errors=True)
 
 
-def decode(path: Path) -> object:
-    raw = gzip.decompress(path.read_bytes())
+def decode(name: str, data: bytes) -> list:
+    raw = gzip.decompress(data)
     if not raw.startswith(SIGNATURE):
-        raise SearchIndexError(f"{path.name}: not a Pagefind file this version of ssg knows")
+        raise SearchIndexError(f"{name}: not a Pagefind file this version of ssg knows")
     return cbor2.loads(raw[len(SIGNATURE) :])
 
 
@@ -165,25 +217,24 @@ def short_digest(data: bytes, length: int) -> str:
     return hashlib.sha256(data).hexdigest()[:length]
 
 
-def canonical_bundle(bundle: Path) -> None:
-    """Sort what Pagefind wrote in hash-map order and rename what it named by hash (see the docstring)."""
-    entry_path = bundle / "pagefind-entry.json"
-    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+def canonical_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The bundle with each filter's values sorted and what Pagefind names by hash renamed (see the docstring)."""
+    files = dict(files)
+    entry = json.loads(files["pagefind-entry.json"])
     for language, info in sorted(entry["languages"].items()):
-        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
-        meta = decode(meta_path)
+        meta_name = f"pagefind.{info['hash']}.pf_meta"
+        meta = decode(meta_name, files.pop(meta_name))
         filters = []
         for name, old_hash in meta[3]:  # [version, pages, index chunks, filters, sorts, meta fields]
-            old = bundle / "filter" / f"{old_hash}.pf_filter"
-            filter_name, values = decode(old)
+            old_name = f"filter/{old_hash}.pf_filter"
+            filter_name, values = decode(old_name, files.pop(old_name))
             data = encode([filter_name, sorted(values, key=lambda value: value[0])])
             new_hash = f"{language}_{short_digest(data, 7)}"
-            old.unlink()
-            (bundle / "filter" / f"{new_hash}.pf_filter").write_bytes(data)
+            files[f"filter/{new_hash}.pf_filter"] = data
             filters.append([name, new_hash])
         meta[3] = sorted(filters)
         data = encode(meta)
         info["hash"] = f"{language}_{short_digest(data, 10)}"
-        meta_path.unlink()
-        (bundle / f"pagefind.{info['hash']}.pf_meta").write_bytes(data)
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        files[f"pagefind.{info['hash']}.pf_meta"] = data
+    files["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return files

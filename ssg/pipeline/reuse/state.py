@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from ssg.errors import Diagnostic
 from ssg.pipeline.load import LoadedSite
@@ -56,3 +57,9 @@ class PipelineState:
 
     def settle(self, settled: Settled | None) -> None:
         self._settled = settled
+
+    def files_replaced(self, added: Iterable[str], removed: Iterable[str]) -> None:
+        """Files written into the output beside a build (the preview's search bundle, made in the background)."""
+        if self._settled is not None:
+            written = (self._settled.written - frozenset(removed)) | frozenset(added)
+            self._settled = replace(self._settled, written=written)
