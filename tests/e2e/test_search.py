@@ -1,0 +1,132 @@
+"""Search (SPEC §6: `/pagefind/`, a search box on every page): Pagefind's index, built by `ssg build`, kept
+current by `ssg serve`, and used in a real headless Chromium under the base_url prefix /monitor/."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from tests.conftest import make_corpus, run_ssg
+from tests.e2e.test_serve import ARTICLE, CHROMIUM, ServeProcess
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def bundle(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {path: data for path, data in files.items() if path.startswith("pagefind/")}
+
+
+def test_the_index_is_built_byte_for_byte_the_same_and_kept_while_its_documents_are(tmp_path: Path) -> None:
+    site = make_corpus(tmp_path / "site", 60)
+    first, second = tmp_path / "first", tmp_path / "second"
+    run_ssg("build", "--site", str(site), "--output", str(first), "--no-cache", check=True)
+    run_ssg("build", "--site", str(site), "--output", str(second), "--no-cache", check=True)
+    index = bundle(tree(first))
+    assert "pagefind/pagefind-entry.json" in index and "pagefind/pagefind-ui.js" in index
+    assert len([p for p in index if p.startswith("pagefind/filter/")]) >= 3  # actor, verdict, tag, kind
+    assert index == bundle(tree(second))  # Pagefind's own filter files differ run to run; ours do not
+
+    run_ssg("build", "--site", str(site), "--output", str(first), check=True)  # fills the cache
+    stamps = {p: (first / p).stat().st_mtime_ns for p in index}
+    config = site / "site.toml"
+    config.write_text(re.sub(r'title = "[^"]*"', 'title = "Another Title"', config.read_text(), count=1))
+    run_ssg("build", "--site", str(site), "--output", str(first), check=True)
+    assert {p: (first / p).stat().st_mtime_ns for p in index} == stamps  # the documents hold no site title
+
+    article = sorted((site / "content" / "articles").glob("*.md"))[0]
+    article.write_text(article.read_text() + "\nThe quokkaphone was heard in the harbour.\n")
+    run_ssg("build", "--site", str(site), "--output", str(first), check=True)
+    run_ssg("build", "--site", str(site), "--output", str(second), "--no-cache", check=True)
+    assert bundle(tree(first)) == bundle(tree(second)) != index  # a body edit makes a new bundle, no stale file
+
+
+def test_without_javascript_the_search_page_leads_to_the_verdict_and_actor_lists(tmp_path: Path) -> None:
+    site = make_corpus(tmp_path / "site", 30)
+    output = tmp_path / "out"
+    run_ssg("build", "--site", str(site), "--output", str(output), check=True)
+    home = lxml_html.fromstring((output / "index.html").read_bytes())
+    form = home.xpath("//form[@role='search']")[0]
+    assert form.get("action").endswith("/search/") and form.xpath(".//input[@name='q']")
+    page = lxml_html.fromstring((output / "search" / "index.html").read_bytes())
+    links = {a.get("href") for a in page.xpath("//section[contains(@class,'search-browse')]//a")}
+    assert any(link.endswith("/actors/") for link in links)
+    verdict_links = [link for link in links if "/verdicts/" in link]
+    assert verdict_links
+    for link in verdict_links:
+        path = re.sub(r"^.*?/verdicts/", "verdicts/", link.split("#")[0])
+        assert (output / path / "index.html").is_file(), link
+
+
+def search_in_page(page, query: str) -> list[str]:
+    """Pagefind's own JavaScript API, loaded from the served bundle: the URLs of the results for `query`."""
+    return page.evaluate(
+        """async (query) => {
+            const search = document.querySelector('#search');
+            const pagefind = await import(search.dataset.bundle + 'pagefind.js');
+            await pagefind.options({baseUrl: search.dataset.base});
+            await pagefind.init();
+            const found = await pagefind.search(query);
+            const data = await Promise.all(found.results.map((r) => r.data()));
+            return data.map((d) => d.url);
+        }""",
+        query,
+    )
+
+
+@pytest.fixture
+def served(example_site: Path):
+    serve = ServeProcess(example_site)
+    try:
+        yield serve
+    finally:
+        serve.stop()
+
+
+def wait_for_index(serve: ServeProcess, timeout: float = 60) -> None:
+    if not any("Search index up to date" in line for line in serve.log):
+        serve.wait_for(r"Search index up to date", timeout)
+
+
+def test_searching_an_alias_in_the_browser_finds_the_actor_and_a_verdict_filter_narrows(served, browser) -> None:
+    wait_for_index(served)
+    page = browser.new_page()
+    page.goto(served.url)  # the home page, under /monitor/
+    page.fill("#site-search-q", "Belarusian")  # an alias of Alexander Lukashenko (content/actors)
+    page.press("#site-search-q", "Enter")
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=20_000)
+    links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))")
+    assert "/monitor/actors/lukashenko/" in links, links
+    assert any(link.startswith("/monitor/articles/") for link in links), links
+
+    page.fill(".pagefind-ui__search-input", "Minsk")
+    page.wait_for_function("document.querySelector('.pagefind-ui__message')?.textContent.includes('Minsk')")
+    before = page.locator(".pagefind-ui__result").count()
+    page.locator("summary", has_text="Verdict").click()
+    page.locator(".pagefind-ui__filter-label", has_text="True").click()
+    page.wait_for_function(f"document.querySelectorAll('.pagefind-ui__result').length < {before}", timeout=20_000)
+    narrowed = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))")
+    assert narrowed and all(link.startswith("/monitor/articles/") for link in narrowed), narrowed
+    page.close()
+
+
+def test_the_preview_keeps_the_index_current_after_an_edit(served, browser, example_site: Path) -> None:
+    wait_for_index(served)
+    page = browser.new_page()
+    page.goto(served.url + "search/")
+    assert search_in_page(page, "quokkaphone") == []
+    article = example_site / ARTICLE
+    article.write_text(article.read_text(encoding="utf-8") + "\nA quokkaphone played in Minsk.\n", encoding="utf-8")
+    deadline = time.monotonic() + 60
+    while (found := search_in_page(page, "quokkaphone")) == [] and time.monotonic() < deadline:
+        time.sleep(0.5)
+        page.reload()
+    assert found == ["/monitor/articles/lukashenko-peace-talks/"]
+    page.close()
