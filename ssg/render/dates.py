@@ -25,7 +25,7 @@ def newest(articles: Iterable[Article]) -> Date | None:
 
 
 def sitemap_entries(site: Site) -> list[tuple[str, Date | None]]:
-    """(site path, lastmod) of every HTML page but 404 (SPEC §6): articles their `updated or date`, lists their
+    """(site path, lastmod) of every HTML page but 404 and /search/ (SPEC §6): articles their `updated or date`, lists their
     newest article's, standalone pages none (they carry no date)."""
     articles = site.articles
     everything = newest(articles)
@@ -41,7 +41,6 @@ def sitemap_entries(site: Site) -> list[tuple[str, Date | None]]:
     entries.append(("/tags/", everything))
     entries.append(("/verdicts/", everything))
     entries.append(("/corrections/", everything))
-    entries.append((site.urls.SEARCH_PATH, everything))
     for tag in site.tags.values():
         articles_of_tag = [site.article(k) for k in tag.article_keys]
         entries += article_pages(site, articles_of_tag, lambda n, tag_id=tag.id: site.urls.tag_page_path(tag_id, n))

@@ -199,9 +199,9 @@ def collection_page(site: Site, kind: str, item: Any, page_path: str) -> JsonDic
 
 
 def web_page(site: Site, kind: str, item: Any, page_path: str) -> JsonDict:
-    """A standalone page (or the 404 page): a plain `WebPage`."""
+    """A standalone page (or the 404 page): a plain `WebPage`; the search page a `SearchResultsPage`."""
     data: JsonDict = {
-        "@type": "WebPage",
+        "@type": "SearchResultsPage" if kind == "search" else "WebPage",
         "name": page_title(site, kind, item),
         "url": site.urls.absolute(page_path),
         "description": page_description(site, kind, item),

@@ -23,6 +23,7 @@ STATIC_TITLES = {
     "verdicts": "The rating scale",
     "corrections": "Corrections",
     "network": "Who appears with whom",
+    "search": "Search",
     "verdict": "Claims by verdict",
     "actor_claims": "Claims by an actor",
     "actor_about": "Claims about an actor",

@@ -31,6 +31,7 @@ KIND_TYPES = {
     "actor_about": {"CollectionPage"},
     "actor_articles": {"CollectionPage"},
     "network": {"WebPage"},
+    "search": {"SearchResultsPage"},
 }
 
 

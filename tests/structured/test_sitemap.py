@@ -45,11 +45,12 @@ def test_every_loc_is_absolute_and_built(any_site: Built) -> None:
         assert site_path is not None and any_site.file(site_path).is_file(), loc
 
 
-def test_every_html_page_but_404_is_listed(any_site: Built) -> None:
+def test_every_html_page_but_404_and_search_is_listed(any_site: Built) -> None:
+    """Search results are no page to send readers to from a search engine (Google asks sites to leave them out)."""
     listed = set(sitemap(any_site))
-    pages = {any_site.absolute(s.site_path) for s in any_site.html_specs() if s.kind != "404"}
+    pages = {any_site.absolute(s.site_path) for s in any_site.html_specs() if s.kind not in ("404", "search")}
     assert listed == pages
-    assert any_site.absolute("/404.html") not in listed
+    assert any_site.absolute("/404.html") not in listed and any_site.absolute("/search/") not in listed
 
 
 def test_lastmod_comes_from_content_dates(any_site: Built) -> None:
