@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,14 +23,7 @@ from ssg.config import load_config
 from ssg.errors import Diagnostic, Report, SiteError
 from ssg.model.refs import Ref, versions
 from ssg.model.types import Site
-from ssg.output import (
-    Destination,
-    OutputFile,
-    WriteSummary,
-    check_output_dir,
-    update_output,
-    write_output,
-)
+from ssg.output import Destination, OutputFile, WriteSummary, check_output_dir, update_output, write_output
 from ssg.pipeline.links import check_links, content_assets, linkable_paths, static_files
 from ssg.pipeline.load import LoadedSite, load_site
 from ssg.pipeline.parallel import default_jobs, parse_articles_parallel, render_bodies_parallel, render_pages_iter
@@ -52,7 +44,7 @@ from ssg.pipeline.reuse.manifest import (
 )
 from ssg.pipeline.reuse.reads import GroupValues, PageBases, ReadLog, Rendered
 from ssg.pipeline.reuse.state import PipelineState, Settled
-from ssg.pipeline.search import INDEX_DIR, Indexer, SearchIndex, SearchPlan, documents_digest
+from ssg.pipeline.search import Indexer, SearchIndex, SearchPlan, install_bundle, new_digest, plan_search
 from ssg.render import PageSpec, create_environment, plan_pages
 from ssg.render.environment import CompiledTemplates
 from ssg.render.search import search_documents
@@ -275,23 +267,12 @@ class Pipeline:
         return self.cache.reads.setdefault(self.output_key(), ReadLog())
 
     def plan_search(self, loaded: LoadedSite, kept: Callable[[str], bool]) -> SearchPlan:
-        """The search bundle this build writes: the one in the output, while its documents are the same (or
-        while the caller makes a new one: `index_search` False); else a new one, whose indexing starts now."""
+        """The search bundle this build writes (pipeline/search.py: `plan_search`); a bundle removed or edited
+        by hand is not kept."""
         current = self.cache.search.get(self.output_key())
         if current is not None and not all(kept(rel_path) for rel_path in current.files):
-            current = None  # removed or edited by hand
-        if not self.options.index_search:
-            return SearchPlan(kept=current)
-        digest = documents_digest(search_documents(loaded.site))
-        if current is not None and current.digest == digest:
-            return SearchPlan(kept=current)
-        plan = SearchPlan(indexer=Indexer(), digest=digest)
-        try:
-            plan.indexer.start(search_documents(loaded.site), loaded.site.config.language)
-        except BaseException:
-            plan.close()
-            raise
-        return plan
+            current = None
+        return plan_search(loaded.site, current, self.options.index_search)
 
     def changed_refs(self, known: Known, loaded: LoadedSite, log: ReadLog, now: dict[Ref, str]) -> list[Ref]:
         """The records whose groups must be digested again: those a patch replaced; in a long-lived pipeline,
@@ -351,14 +332,11 @@ class Pipeline:
             report.warning(".ssg-cache", 0, 0, message)
 
     def index_search(self, site: Site, indexer: Indexer) -> tuple[str, dict[str, bytes]] | None:
-        """A new search bundle for `site` (the preview runs this in the background, outside
-        a build): its documents' digest and files, or None when the bundle in the output has the same
-        documents. Raises SearchIndexError (`indexer.stop()` ends it early)."""
-        current = self.cache.search.get(self.output_key())
-        digest = documents_digest(search_documents(site))
-        if current is not None and current.digest == digest:
-            return None
-        return digest, indexer.build(search_documents(site), site.config.language)
+        """A new search bundle for `site` (the preview runs this in the background, outside a build): its
+        documents' digest and files, or None when the bundle in the output has the same documents. Raises
+        SearchIndexError (`indexer.stop()` ends it early)."""
+        digest = new_digest(site, self.cache.search.get(self.output_key()))
+        return None if digest is None else (digest, indexer.build(search_documents(site), site.config.language))
 
     def refresh_search(self, site: Site) -> None:
         """Make and install a new search bundle now, when the site's documents changed (after a patch)."""
@@ -367,23 +345,8 @@ class Pipeline:
             self.install_search(*made)
 
     def install_search(self, digest: str, made: dict[str, bytes]) -> None:
-        """Move a bundle from `index_search` into the output: every new file first, the entry file (which names
-        the others) last, then the old bundle's files that the new one does not have are removed; so a search
-        running meanwhile sees either bundle whole. Call it between builds."""
-        output = self.options.output
-        entry = f"{INDEX_DIR}/pagefind-entry.json"
-        for rel_path in sorted(made, key=lambda rel_path: (rel_path == entry, rel_path)):
-            target = output / rel_path
-            if target.is_file() and target.read_bytes() == made[rel_path]:
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(made[rel_path])
-            os.replace(temporary, target)
-        current = self.cache.search.get(self.output_key())
-        removed = sorted(set(current.files) - set(made)) if current is not None else []
-        for rel_path in removed:
-            (output / rel_path).unlink(missing_ok=True)
+        """Move a bundle from `index_search` into the output (`install_bundle`); call it between builds."""
+        removed = install_bundle(self.options.output, made, self.cache.search.get(self.output_key()))
         self.cache.search[self.output_key()] = SearchIndex(digest, tuple(made))
         self.state.files_replaced(made, removed)
 

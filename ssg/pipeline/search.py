@@ -21,15 +21,18 @@ import contextlib
 import gzip
 import hashlib
 import json
+import os
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import cbor2
 
+from ssg.model.types import Site
 from ssg.output import OutputError
-from ssg.render.search import SearchDocument
+from ssg.render.search import SearchDocument, search_documents
 
 INDEX_DIR = "pagefind"  # in the output (SPEC §6)
 SIGNATURE = b"pagefind_dcd"
@@ -200,6 +203,47 @@ class SearchPlan:
         """Stop Pagefind if it still runs."""
         if self.indexer is not None:
             self.indexer.stop()
+
+
+def new_digest(site: Site, current: SearchIndex | None) -> str | None:
+    """The digest of the site's search documents, or None when the bundle `current` was made from them."""
+    digest = documents_digest(search_documents(site))
+    return None if current is not None and current.digest == digest else digest
+
+
+def plan_search(site: Site, current: SearchIndex | None, index: bool) -> SearchPlan:
+    """Keep `current` while its documents are the same (or while the caller makes a new bundle: `index`
+    False); else start indexing now, so Pagefind works while the pages render."""
+    digest = new_digest(site, current) if index else None
+    if digest is None:
+        return SearchPlan(kept=current)
+    indexer = Indexer()
+    plan = SearchPlan(indexer=indexer, digest=digest)
+    try:
+        indexer.start(search_documents(site), site.config.language)
+    except BaseException:
+        plan.close()
+        raise
+    return plan
+
+
+def install_bundle(output: Path, made: dict[str, bytes], current: SearchIndex | None) -> list[str]:
+    """Write a bundle into the output folder: every new or changed file first (each renamed into place), the
+    entry file (which names the others) last, then remove the old bundle's files the new one lacks; so a search
+    running meanwhile sees either bundle whole. The files removed."""
+    entry = f"{INDEX_DIR}/pagefind-entry.json"
+    for rel_path in sorted(made, key=lambda rel_path: (rel_path == entry, rel_path)):
+        target = output / rel_path
+        if target.is_file() and target.read_bytes() == made[rel_path]:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(made[rel_path])
+        os.replace(temporary, target)
+    removed = sorted(set(current.files) - set(made)) if current is not None else []
+    for rel_path in removed:
+        (output / rel_path).unlink(missing_ok=True)
+    return removed
 
 
 def decode(name: str, data: bytes) -> list:

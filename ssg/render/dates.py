@@ -25,8 +25,8 @@ def newest(articles: Iterable[Article]) -> Date | None:
 
 
 def sitemap_entries(site: Site) -> list[tuple[str, Date | None]]:
-    """(site path, lastmod) of every HTML page but 404 and /search/ (SPEC §6): articles their `updated or date`, lists their
-    newest article's, standalone pages none (they carry no date)."""
+    """(site path, lastmod) of every HTML page but 404 and /search/ (SPEC §6): articles their `updated or
+    date`, lists their newest article's, standalone pages none (they carry no date)."""
     articles = site.articles
     everything = newest(articles)
     entries = article_pages(site, articles, site.urls.home_path)
