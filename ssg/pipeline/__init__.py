@@ -44,10 +44,9 @@ from ssg.pipeline.reuse.manifest import (
 )
 from ssg.pipeline.reuse.reads import GroupValues, PageBases, ReadLog, Rendered
 from ssg.pipeline.reuse.state import PipelineState, Settled
-from ssg.pipeline.search import Indexer, SearchIndex, SearchPlan, install_bundle, new_digest, plan_search
+from ssg.pipeline.search import Indexer, SearchIndex, SearchPlan, install_bundle, plan_search
 from ssg.render import PageSpec, create_environment, plan_pages
 from ssg.render.environment import CompiledTemplates
-from ssg.render.search import search_documents
 from ssg.source import ContentFiles, content_rel_path
 
 Progress = Callable[[int, int], None]
@@ -331,12 +330,12 @@ class Pipeline:
             message = f"the build cache could not be saved ({exc.strerror or exc}); the next build starts cold"
             report.warning(".ssg-cache", 0, 0, message)
 
-    def index_search(self, site: Site, indexer: Indexer) -> tuple[str, dict[str, bytes]] | None:
-        """A new search bundle for `site` (the preview runs this in the background, outside a build): its
-        documents' digest and files, or None when the bundle in the output has the same documents. Raises
-        SearchIndexError (`indexer.stop()` ends it early)."""
-        digest = new_digest(site, self.cache.search.get(self.output_key()))
-        return None if digest is None else (digest, indexer.build(search_documents(site), site.config.language))
+    def index_search(self, site: Site, indexer: Indexer) -> tuple[SearchIndex, dict[str, bytes | None]] | None:
+        """A new search bundle for `site` (the preview runs this in the background, outside a build), or None
+        when the bundle in the output has the same documents. Raises SearchIndexError (`indexer.stop()` ends
+        it early)."""
+        plan = plan_search(site, self.cache.search.get(self.output_key()), True, indexer)
+        return None if plan.indexer is None else plan.indexer.finish()
 
     def refresh_search(self, site: Site) -> None:
         """Make and install a new search bundle now, when the site's documents changed (after a patch)."""
@@ -344,11 +343,11 @@ class Pipeline:
         if made is not None:
             self.install_search(*made)
 
-    def install_search(self, digest: str, made: dict[str, bytes]) -> None:
+    def install_search(self, made: SearchIndex, files: dict[str, bytes | None]) -> None:
         """Move a bundle from `index_search` into the output (`install_bundle`); call it between builds."""
-        removed = install_bundle(self.options.output, made, self.cache.search.get(self.output_key()))
-        self.cache.search[self.output_key()] = SearchIndex(digest, tuple(made))
-        self.state.files_replaced(made, removed)
+        removed = install_bundle(self.options.output, files, self.cache.search.get(self.output_key()))
+        self.cache.search[self.output_key()] = made
+        self.state.files_replaced(files, removed)
 
     def options_key(self) -> tuple:
         options = self.options

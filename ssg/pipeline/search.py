@@ -2,40 +2,43 @@
 
 Pagefind (the `pagefind[bin]` wheel: a Rust binary inside a PyPI package, no download at run time) makes a
 chunked index that the browser loads a piece at a time, so search stays fast on a phone at 10,000 articles.
-We run its command line over the documents written to a folder of their own: its Python API reads one answer
-every 0.1 s (100 s per 1,000 documents), the binary indexes 11,000 documents in about 20 s.
+We run the binary as its service (`--service`) and hand it the documents ourselves, in our order: its command
+line numbers pages in the order a folder lists its files (another file system gave another bundle), and its
+Python API reads one answer every 0.1 s (100 s per 1,000 documents).
 
-Pagefind 1.5 writes its filter files in hash-map order, so the same site gave other bytes (and other file
-names) on every build, against SPEC §6's byte-identical output. `canonical_bundle` sorts each filter's values,
-names the filter files and the metadata file by a digest of their new bytes and points the entry file at
-them: the bundle is then a function of the documents alone. It reads and writes them with cbor2 (Pagefind's
-own encoding: gzip around the signature `pagefind_dcd` and CBOR).
-
-A bundle is reused as long as the documents it was made from are the same (`SearchIndex.digest`).
+Pagefind holds every page in memory until it writes the index (2.4 GB at 10,000 articles) and indexes all of
+them again when one changes. So the documents are split into shards by a digest of their path (an edit
+touches one shard; a shard holds about SHARD_DOCUMENTS), Pagefind indexes one shard at a time in a process
+of its own, and pipeline/search_bundle.py merges the shards' bundles into one. A shard is indexed again only
+when its documents changed (its digest); the others come from the cache.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
-import gzip
+import gc
 import hashlib
 import json
+import multiprocessing
 import os
 import subprocess
 import threading
+import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
-
-import cbor2
 
 from ssg.model.types import Site
 from ssg.output import OutputError
-from ssg.render.search import SearchDocument, search_documents
+from ssg.pipeline.orphans import end_with_parent
+from ssg.pipeline.parallel import can_fork
+from ssg.pipeline.search_bundle import ENTRY, BundleError, SearchIndex, ShardBundle, merge, split_bundle
+from ssg.render.search import SearchDocument, SearchEntry, search_document, search_entries
 
 INDEX_DIR = "pagefind"  # in the output (SPEC §6)
-SIGNATURE = b"pagefind_dcd"
+SHARD_DOCUMENTS = 1000  # Pagefind's memory is about 230 MB per 1,000 documents of the bench corpus
 
 
 class SearchIndexError(OutputError):
@@ -43,18 +46,30 @@ class SearchIndexError(OutputError):
 
 
 @dataclass(frozen=True, slots=True)
-class SearchIndex:
-    """A bundle in the output: the digest of the documents it indexes, and its files (output rel paths)."""
+class Shard:
+    """The documents of one shard: their digest and the entries they are made from."""
 
     digest: str
-    files: tuple[str, ...]
+    entries: tuple[SearchEntry, ...]
 
 
-def documents_digest(documents: Iterable[SearchDocument]) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for doc in documents:
-        h.update(doc.rel_path.encode("utf-8") + b"\0" + doc.html.encode("utf-8") + b"\0")
-    return h.hexdigest()
+def shard_layout(site: Site) -> tuple[str, list[Shard]]:
+    """The digest of all documents, and the shards: 2**k of them, each document in the one a digest of its
+    path names (so adding an article leaves the other shards as they were)."""
+    entries = list(search_entries(site))
+    count = 1
+    while count * SHARD_DOCUMENTS < len(entries):
+        count *= 2
+    hashers = [hashlib.blake2b(digest_size=16) for _ in range(count)]
+    members: list[list[SearchEntry]] = [[] for _ in range(count)]
+    for entry in entries:
+        doc = search_document(site, entry)
+        place = int.from_bytes(hashlib.blake2b(doc.rel_path.encode("utf-8"), digest_size=8).digest()) % count
+        hashers[place].update(doc.rel_path.encode("utf-8") + b"\0" + doc.html.encode("utf-8") + b"\0")
+        members[place].append(entry)
+    shards = [Shard(h.hexdigest(), tuple(m)) for h, m in zip(hashers, members, strict=True)]
+    total = hashlib.blake2b("".join(shard.digest for shard in shards).encode(), digest_size=16).hexdigest()
+    return total, shards
 
 
 def pagefind_command() -> list[str]:
@@ -67,8 +82,8 @@ def pagefind_command() -> list[str]:
         raise SearchIndexError(f"the search index needs Pagefind (pip install 'pagefind[bin]'): {exc}") from exc
 
 
-class Indexer:
-    """Runs Pagefind once; `stop()` (from another thread) ends it early, when its result would be stale."""
+class PagefindService:
+    """One Pagefind process over some documents; `stop()` (from another thread) ends it early."""
 
     def __init__(self) -> None:
         self._process: subprocess.Popen | None = None
@@ -158,8 +173,7 @@ class Indexer:
         self._done.set()  # the process ended
 
     def finish(self) -> dict[str, bytes]:
-        """Wait for Pagefind; the bundle's files by output rel path (`pagefind/...`), made canonical (see the
-        module's docstring). Raises SearchIndexError."""
+        """Wait for Pagefind; the bundle's files, by their names in the bundle. Raises SearchIndexError."""
         assert self._process is not None
         self._writer.join()
         self._done.wait()
@@ -170,24 +184,137 @@ class Indexer:
         if self._stopped:
             raise SearchIndexError("stopped")
         files = {path.removeprefix(f"{INDEX_DIR}/"): data for path, data in self._files.items()}
-        if self._errors or "pagefind-entry.json" not in files:
+        if self._errors or ENTRY not in files:
             detail = "; ".join([*self._errors, stderr.strip()])[-2000:]
             raise SearchIndexError(f"the search index could not be made (Pagefind: {detail}); the output is unchanged")
-        return {f"{INDEX_DIR}/{path}": data for path, data in sorted(canonical_bundle(files).items())}
+        return files
 
     def build(self, documents: Iterable[SearchDocument], language: str) -> dict[str, bytes]:
         self.start(documents, language)
         return self.finish()
 
 
+@dataclass(frozen=True, slots=True)
+class MadeShard:
+    bundle: ShardBundle
+    fragments: dict[str, bytes]  # bundle-relative names
+    assets: dict[str, bytes]  # the entry file and the UI's scripts, styles and WebAssembly
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """What an Indexer does: index `todo` (shards whose documents changed), then merge every shard, in the
+    order `order` (their digests), the others taken from `current` (the bundle in the output)."""
+
+    site: Site
+    digest: str
+    todo: list[Shard]
+    order: tuple[str, ...]
+    current: SearchIndex | None
+
+
+class Indexer:
+    """Makes a bundle while the pages render: Pagefind indexes the shards whose documents changed, one process
+    at a time, then they are merged with the others (`make_bundle`). It runs in a forked process of its own:
+    as a thread it held the build's interpreter lock for seconds at a time (the documents, the merge), and the
+    build and the index each took longer. `stop()`, from any thread, ends it early when its result would be
+    stale."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stopped = False
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._result: Connection | None = None
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            process = self._process
+        if process is not None and process.is_alive():
+            process.kill()
+            process.join()
+
+    def start(self, work: Work) -> None:
+        context = multiprocessing.get_context("fork" if can_fork() else "spawn")
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=index_in_child, args=(os.getpid(), work, sender), daemon=True)
+        with self._lock:
+            if self._stopped:
+                raise SearchIndexError("stopped")
+            gc.freeze()  # else the child's collector touches (and so copies) every object it inherited
+            try:
+                process.start()
+            finally:
+                gc.unfreeze()
+            self._process, self._result = process, receiver
+        sender.close()
+
+    def finish(self) -> tuple[SearchIndex, dict[str, bytes | None]]:
+        """The new bundle: its SearchIndex, and its files by output rel path (None: the file in the output is
+        kept). Raises SearchIndexError."""
+        assert self._process is not None and self._result is not None
+        try:
+            outcome, value = self._result.recv()
+        except (EOFError, OSError):
+            outcome, value = "error", f"the indexing process ended (exit status {self._process.exitcode})"
+        finally:
+            self._result.close()
+            self._process.join()
+        if self._stopped:
+            raise SearchIndexError("stopped")
+        if outcome == "bug":  # ssg's own: its traceback, not a user's error
+            raise RuntimeError(f"the search indexer failed:\n{value}")
+        if outcome == "error":
+            raise SearchIndexError(f"the search index could not be made ({value}); the output is unchanged")
+        return value
+
+
+def index_in_child(parent: int, work: Work, result: Connection) -> None:
+    """The indexing process: `make_bundle`, its outcome sent to the build."""
+    end_with_parent(parent)
+    try:
+        result.send(("ok", make_bundle(work)))
+    except (BundleError, SearchIndexError) as exc:
+        result.send(("error", str(exc)))
+    except BaseException:
+        result.send(("bug", traceback.format_exc()))
+
+
+def make_bundle(work: Work) -> tuple[SearchIndex, dict[str, bytes | None]]:
+    made = {}
+    for shard in work.todo:
+        documents = (search_document(work.site, entry) for entry in shard.entries)
+        files = PagefindService().build(documents, work.site.config.language)
+        made[shard.digest] = MadeShard(*split_bundle(shard.digest, files))
+    return merged_bundle(work, made)
+
+
+def merged_bundle(work: Work, made: dict[str, MadeShard]) -> tuple[SearchIndex, dict[str, bytes | None]]:
+    """The shards merged (search_bundle.merge): the scripts of a new shard (the same in every shard), the
+    merged index, and every shard's fragments (those of a kept shard are in the output already)."""
+    reused = {shard.digest: shard for shard in work.current.shards} if work.current is not None else {}
+    shards = [made[digest].bundle if digest in made else reused[digest] for digest in work.order]
+    files: dict[str, bytes | None] = dict(next(iter(made.values())).assets)
+    files.update(merge(shards, next(iter(made.values())).assets[ENTRY]))
+    for shard in shards:
+        fragments = made[shard.digest].fragments if shard.digest in made else None
+        for name in shard.fragment_names():
+            files.setdefault(name, fragments[name] if fragments is not None else None)
+    index = SearchIndex(work.digest, tuple(f"{INDEX_DIR}/{name}" for name in sorted(files)), tuple(shards))
+    return index, {f"{INDEX_DIR}/{name}": files[name] for name in sorted(files)}
+
+
 @dataclass
 class SearchPlan:
-    """What a build writes to /pagefind/: the bundle already in the output (`kept`), or a new one that
-    `indexer` is making from documents with `digest`."""
+    """What a build writes to /pagefind/: the bundle already in the output (`kept`), or the new one that
+    `indexer` makes."""
 
     kept: SearchIndex | None = None
     indexer: Indexer | None = None
-    digest: str = ""
     made: SearchIndex | None = None  # the new bundle, once `files` has given it
 
     def files(self) -> Iterator[tuple[str, bytes | None]]:
@@ -195,9 +322,8 @@ class SearchPlan:
         if self.kept is not None:
             yield from ((rel_path, None) for rel_path in self.kept.files)
         if self.indexer is not None:
-            made = self.indexer.finish()
-            self.made = SearchIndex(self.digest, tuple(made))
-            yield from made.items()
+            self.made, files = self.indexer.finish()
+            yield from files.items()
 
     def close(self) -> None:
         """Stop Pagefind if it still runs."""
@@ -205,80 +331,42 @@ class SearchPlan:
             self.indexer.stop()
 
 
-def new_digest(site: Site, current: SearchIndex | None) -> str | None:
-    """The digest of the site's search documents, or None when the bundle `current` was made from them."""
-    digest = documents_digest(search_documents(site))
-    return None if current is not None and current.digest == digest else digest
-
-
-def plan_search(site: Site, current: SearchIndex | None, index: bool) -> SearchPlan:
+def plan_search(site: Site, current: SearchIndex | None, index: bool, indexer: Indexer | None = None) -> SearchPlan:
     """Keep `current` while its documents are the same (or while the caller makes a new bundle: `index`
-    False); else start indexing now, so Pagefind works while the pages render."""
-    digest = new_digest(site, current) if index else None
-    if digest is None:
+    False); else start indexing the shards whose documents changed now, so Pagefind works while the pages
+    render."""
+    if not index:
         return SearchPlan(kept=current)
-    indexer = Indexer()
-    plan = SearchPlan(indexer=indexer, digest=digest)
+    digest, shards = shard_layout(site)
+    if current is not None and current.digest == digest:
+        return SearchPlan(kept=current)
+    have = {shard.digest for shard in current.shards} if current is not None else set()
+    todo = list({shard.digest: shard for shard in shards if shard.digest not in have}.values()) or shards[:1]
+    indexer = indexer or Indexer()
+    plan = SearchPlan(indexer=indexer)
     try:
-        indexer.start(search_documents(site), site.config.language)
+        indexer.start(Work(site, digest, todo, tuple(shard.digest for shard in shards), current))
     except BaseException:
         plan.close()
         raise
     return plan
 
 
-def install_bundle(output: Path, made: dict[str, bytes], current: SearchIndex | None) -> list[str]:
-    """Write a bundle into the output folder: every new or changed file first (each renamed into place), the
-    entry file (which names the others) last, then remove the old bundle's files the new one lacks; so a search
-    running meanwhile sees either bundle whole. The files removed."""
-    entry = f"{INDEX_DIR}/pagefind-entry.json"
+def install_bundle(output: Path, made: dict[str, bytes | None], current: SearchIndex | None) -> list[str]:
+    """Write a bundle into the output folder: every new or changed file first (each renamed into place; None:
+    already there), the entry file (which names the others) last, then remove the old bundle's files the new
+    one lacks; so a search running meanwhile sees either bundle whole. The files removed."""
+    entry = f"{INDEX_DIR}/{ENTRY}"
     for rel_path in sorted(made, key=lambda rel_path: (rel_path == entry, rel_path)):
+        data = made[rel_path]
         target = output / rel_path
-        if target.is_file() and target.read_bytes() == made[rel_path]:
+        if data is None or (target.is_file() and target.read_bytes() == data):
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(made[rel_path])
+        temporary.write_bytes(data)
         os.replace(temporary, target)
     removed = sorted(set(current.files) - set(made)) if current is not None else []
     for rel_path in removed:
         (output / rel_path).unlink(missing_ok=True)
     return removed
-
-
-def decode(name: str, data: bytes) -> list:
-    raw = gzip.decompress(data)
-    if not raw.startswith(SIGNATURE):
-        raise SearchIndexError(f"{name}: not a Pagefind file this version of ssg knows")
-    return cbor2.loads(raw[len(SIGNATURE) :])
-
-
-def encode(value: object) -> bytes:
-    return gzip.compress(SIGNATURE + cbor2.dumps(value), mtime=0)
-
-
-def short_digest(data: bytes, length: int) -> str:
-    return hashlib.sha256(data).hexdigest()[:length]
-
-
-def canonical_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
-    """The bundle with each filter's values sorted and what Pagefind names by hash renamed (see the docstring)."""
-    files = dict(files)
-    entry = json.loads(files["pagefind-entry.json"])
-    for language, info in sorted(entry["languages"].items()):
-        meta_name = f"pagefind.{info['hash']}.pf_meta"
-        meta = decode(meta_name, files.pop(meta_name))
-        filters = []
-        for name, old_hash in meta[3]:  # [version, pages, index chunks, filters, sorts, meta fields]
-            old_name = f"filter/{old_hash}.pf_filter"
-            filter_name, values = decode(old_name, files.pop(old_name))
-            data = encode([filter_name, sorted(values, key=lambda value: value[0])])
-            new_hash = f"{language}_{short_digest(data, 7)}"
-            files[f"filter/{new_hash}.pf_filter"] = data
-            filters.append([name, new_hash])
-        meta[3] = sorted(filters)
-        data = encode(meta)
-        info["hash"] = f"{language}_{short_digest(data, 10)}"
-        files[f"pagefind.{info['hash']}.pf_meta"] = data
-    files["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return files

@@ -27,15 +27,30 @@ class SearchDocument:
     html: str
 
 
-def search_documents(site: Site) -> Iterator[SearchDocument]:
-    """Every document of the index, in a fixed order (articles newest first, actors A–Z, pages)."""
+SearchEntry = Article | Actor | Page
+
+
+def search_entries(site: Site) -> Iterator[SearchEntry]:
+    """What the index holds, in a fixed order (articles newest first, actors A–Z, pages)."""
+    yield from site.articles
+    yield from site.actors.values()
+    yield from site.pages
+
+
+def search_document(site: Site, entry: SearchEntry) -> SearchDocument:
     language = escape(site.config.language)
-    for article in site.articles:
-        yield SearchDocument(rel_path(article.path), document(language, article_body(site, article)))
-    for actor in site.actors.values():
-        yield SearchDocument(rel_path(actor.path), document(language, actor_body(actor)))
-    for page in site.pages:
-        yield SearchDocument(rel_path(page.path), document(language, page_body(page)))
+    if isinstance(entry, Article):
+        body = article_body(site, entry)
+    elif isinstance(entry, Actor):
+        body = actor_body(entry)
+    else:
+        body = page_body(entry)
+    return SearchDocument(rel_path(entry.path), document(language, body))
+
+
+def search_documents(site: Site) -> Iterator[SearchDocument]:
+    """Every document of the index, in the order of `search_entries`."""
+    return (search_document(site, entry) for entry in search_entries(site))
 
 
 def rel_path(site_path: str) -> str:

@@ -3,13 +3,17 @@ current by `ssg serve`, and used in a real headless Chromium under the base_url 
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
 import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
 
+from ssg.pipeline import Pipeline, RunOptions, search
 from tests.conftest import make_corpus, run_ssg
 from tests.e2e.test_serve import ARTICLE, CHROMIUM, ServeProcess
 
@@ -130,3 +134,72 @@ def test_the_preview_keeps_the_index_current_after_an_edit(served, browser, exam
         page.reload()
     assert found == ["/monitor/articles/lukashenko-peace-talks/"]
     page.close()
+
+
+def static_server(folder: Path) -> ThreadingHTTPServer:
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def answers(browser, folder: Path, queries: list[str]) -> dict:
+    """Every result of each query through Pagefind's API: URL, score, excerpt, and the filter counts."""
+    server = static_server(folder)
+    try:
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_port}/404.html")
+        return page.evaluate(
+            """async (queries) => {
+                const pagefind = await import('/pagefind/pagefind.js');
+                await pagefind.init();
+                const out = {};
+                for (const query of queries) {
+                    const found = await pagefind.search(query);
+                    const rows = await Promise.all(found.results.map(async (r) => {
+                        const d = await r.data();
+                        return [d.url, r.score, d.excerpt, d.meta.title, d.sub_results.map((s) => s.url)];
+                    }));
+                    out[query] = [rows, found.filters];
+                }
+                const narrowed = await pagefind.search('talks', {filters: {kind: 'Article'}});
+                out['kind:Article'] = narrowed.results.length;
+                return out;
+            }""",
+            queries,
+        )
+    finally:
+        server.shutdown()
+
+
+def shard_count(pipeline: Pipeline) -> int:
+    return len(pipeline.cache.search[pipeline.output_key()].shards)
+
+
+def test_an_index_made_in_shards_answers_every_search_as_one_made_at_once(tmp_path: Path, browser, monkeypatch) -> None:
+    """Pagefind holds every page in memory, so big sites are indexed in shards that ssg merges: the merged
+    bundle must find the same pages with the same scores, excerpts, sub-results and filters."""
+    site = make_corpus(tmp_path / "site", 40)
+    whole = Pipeline(RunOptions(site_dir=site, output_dir=tmp_path / "whole", jobs=1, use_cache=False))
+    whole.run()
+    monkeypatch.setattr(search, "SHARD_DOCUMENTS", 6)  # 40 articles and their actors: 16 shards
+    sharded = Pipeline(RunOptions(site_dir=site, output_dir=tmp_path / "sharded", jobs=1))
+    sharded.run()
+    assert shard_count(whole) == 1 and shard_count(sharded) == 16
+
+    text = (sorted((site / "content" / "articles").glob("*.md"))[0]).read_text(encoding="utf-8")
+    name = re.search(r"name: (\w+)", text).group(1)
+    queries = ["talks", "ceasefire negotiations", name, name.lower()[:4], "said on monday", "zzzqqq"]
+    expected = answers(browser, tmp_path / "whole", queries)
+    assert len(expected["talks"][0]) > 10 and expected[name][0] and expected["kind:Article"]
+    assert answers(browser, tmp_path / "sharded", queries) == expected
+
+    article = sorted((site / "content" / "articles").glob("*.md"))[3]  # one shard indexed again, merged with the rest
+    article.write_text(article.read_text(encoding="utf-8") + "\nThe quokkaphone was heard in the harbour.\n")
+    Pipeline(RunOptions(site_dir=site, output_dir=tmp_path / "sharded", jobs=1)).run()
+    Pipeline(RunOptions(site_dir=site, output_dir=tmp_path / "fresh", jobs=1, use_cache=False)).run()
+    assert bundle(tree(tmp_path / "sharded")) == bundle(tree(tmp_path / "fresh"))
+    assert [row[0] for row in answers(browser, tmp_path / "sharded", ["quokkaphone"])["quokkaphone"][0]] == [
+        "/" + article.stem.join(["articles/", "/"])
+    ]

@@ -21,9 +21,9 @@ from ssg.markdown import RenderedBody
 from ssg.model.evidence import Evidence
 from ssg.model.types import ActorEntry, Article, Claim, Page, Profile, Source
 from ssg.pipeline.reuse.reads import PageRecord, ReadLog
-from ssg.pipeline.search import SearchIndex
+from ssg.pipeline.search_bundle import SearchIndex, ShardBundle
 
-FORMAT = 4  # 2: recorded reads instead of page digests; 3: field digests of text without its repr; 4: search
+FORMAT = 5  # 2: recorded reads, not page digests; 3: field digests of text without its repr; 4: search; 5: shards
 MAGIC = b"ssg-cache\n"
 CACHE_DIR = ".ssg-cache"
 
@@ -91,6 +91,7 @@ def record_schema() -> str:
         PageRecord,
         Evidence,
         SearchIndex,
+        ShardBundle,
     )
     names = [(cls.__name__, [f.name for f in fields(cls)]) for cls in classes]
     return hashlib.blake2b(repr(names).encode(), digest_size=8).hexdigest()

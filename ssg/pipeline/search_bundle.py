@@ -1,0 +1,242 @@
+"""Pagefind's bundle format (1.5): one bundle made of the bundles of several shards.
+
+Pagefind holds every page it indexes in memory until it writes the index (about 230 MB per 1,000 documents
+of the bench corpus: 2.4 GB at 10,000 articles), and indexes everything again when one page changes. So
+pipeline/search.py splits the documents into shards, Pagefind indexes each shard on its own, and this module
+merges the shards' bundles into the one bundle the browser loads. The merge is exact: Pagefind scores in the
+browser from what the bundle stores (each word's pages and positions, each page's word count), so a merged
+bundle answers every search as one made in a single run would.
+
+A bundle (all but the entry file and the scripts gzip around the signature `pagefind_dcd` and CBOR):
+- `pagefind.<hash>.pf_meta`: [version, pages [[fragment hash, word count]], index chunks [[from, to, hash]],
+  filters [[name, hash]], sorts, meta fields];
+- `index/<hash>.pf_index`: [[word, pages [[page number delta, locations, meta locations]], variants
+  [[form, pages]]]], words in order, page numbers as deltas from the previous page of the same list;
+- `filter/<hash>.pf_filter`: [name, [[value, [page numbers]]]];
+- `fragment/<hash>.pf_fragment`: one page's URL, text, metadata and filters (JSON), no page number;
+- `pagefind-entry.json` (names the meta file), the scripts, styles and WebAssembly of the UI.
+
+Merged, pages are numbered shard after shard; a word's page list is the shards' lists one after another (only
+the first delta of each changes); meta locations name their field by its place in the sorted meta fields,
+remapped when a shard lacks a field; chunks are cut as Pagefind cuts them (20,000 locations, boundaries
+trimmed to the shortest distinguishing prefixes). Every file is named by a digest of its bytes, and filter
+values are sorted: Pagefind writes filter values in hash-map order, and the same site must build the same
+bytes (SPEC §6).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import heapq
+import itertools
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import cbor2
+
+SIGNATURE = b"pagefind_dcd"
+ENTRY = "pagefind-entry.json"
+CHUNK_LOCATIONS = 20_000  # Pagefind's default index chunk size
+NAME_DIGITS = 14  # hex digits of sha256 in a file name: no two files of a 10-million-page bundle share one
+
+
+class BundleError(Exception):
+    """A bundle this version of ssg cannot read or merge."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShardBundle:
+    """What the merge needs of one shard's bundle: its meta, index and filter files (bundle-relative names).
+    Its fragments go to the output as they are; its scripts are the same in every shard."""
+
+    digest: str  # of the documents it was made from
+    language: str
+    files: dict[str, bytes]
+
+    @property
+    def meta(self) -> list:
+        return decode(self.meta_name, self.files[self.meta_name])
+
+    @property
+    def meta_name(self) -> str:
+        return f"pagefind.{self.language}.pf_meta"
+
+    def fragment_names(self) -> list[str]:
+        return [f"fragment/{page[0]}.pf_fragment" for page in self.meta[1]]
+
+
+def decode(name: str, data: bytes) -> list:
+    raw = gzip.decompress(data)
+    if not raw.startswith(SIGNATURE):
+        raise BundleError(f"{name}: not a Pagefind file this version of ssg knows")
+    return cbor2.loads(raw[len(SIGNATURE) :])
+
+
+def encode(value: object) -> bytes:
+    return gzip.compress(SIGNATURE + cbor2.dumps(value), compresslevel=6, mtime=0)  # Pagefind's level
+
+
+def content_name(language: str, data: bytes) -> str:
+    return f"{language}_{hashlib.sha256(data).hexdigest()[:NAME_DIGITS]}"
+
+
+def split_bundle(digest: str, files: dict[str, bytes]) -> tuple[ShardBundle, dict[str, bytes], dict[str, bytes]]:
+    """A shard's bundle as Pagefind made it (bundle-relative names) -> (what the merge needs, its fragments
+    named by their content, the UI's files). Fragments are renamed by a longer digest than Pagefind's seven
+    digits, which two shards could share."""
+    entry = json.loads(files[ENTRY])
+    (language, info), *others = entry["languages"].items()
+    if others:
+        raise BundleError(f"{ENTRY}: one language expected, found {sorted(entry['languages'])}")
+    meta = decode("pf_meta", files[f"pagefind.{info['hash']}.pf_meta"])
+    fragments = {}
+    for page in meta[1]:
+        data = files[f"fragment/{page[0]}.pf_fragment"]
+        page[0] = content_name(language, data)
+        fragments[f"fragment/{page[0]}.pf_fragment"] = data
+    parts = {name: data for name, data in files.items() if name.startswith(("index/", "filter/"))}
+    parts[f"pagefind.{language}.pf_meta"] = encode(meta)
+    assets = {
+        name: data
+        for name, data in files.items()
+        if not name.startswith(("index/", "filter/", "fragment/")) and not name.endswith(".pf_meta")
+    }
+    return ShardBundle(digest, language, parts), fragments, assets
+
+
+def merge(shards: list[ShardBundle], entry: bytes) -> dict[str, bytes]:
+    """The meta, index and filter files and the entry file of the bundle that holds every shard's pages, in
+    the shards' order. `entry` is any shard's entry file (it names the version and the characters indexed)."""
+    if not shards:
+        raise BundleError("no shard to merge")
+    language = shards[0].language
+    metas = [shard.meta for shard in shards]
+    versions = {meta[0] for meta in metas}
+    if len(versions) != 1 or any(meta[4] for meta in metas):
+        raise BundleError(f"shards of Pagefind versions {sorted(versions)}, or with sort orders: not merged")
+    fields = sorted({name for meta in metas for name in meta[5]})
+    offsets, pages = [], []
+    for meta in metas:
+        offsets.append(len(pages))
+        pages.extend(meta[1])
+    files: dict[str, bytes] = {}
+
+    def add(folder: str, suffix: str, value: object) -> str:
+        data = encode(value)
+        name = content_name(language, data)
+        if files.setdefault(f"{folder}{name}{suffix}", data) != data:
+            raise BundleError(f"two files of the merged bundle are both named {name}")
+        return name
+
+    field_maps = [None if meta[5] == fields else [fields.index(name) for name in meta[5]] for meta in metas]
+    words = merged_words(shards, metas, offsets, field_maps)
+    chunks = [[chunk[0][0], chunk[-1][0], add("index/", ".pf_index", [chunk])] for chunk in cut(words)]
+    trim_boundaries(chunks)
+    filters = [
+        [name, add("filter/", ".pf_filter", [name, values])] for name, values in merged_filters(shards, metas, offsets)
+    ]
+    meta_name = add("pagefind.", ".pf_meta", [versions.pop(), pages, chunks, filters, [], fields])
+    entry_json = json.loads(entry)
+    entry_json["languages"] = {language: {"hash": meta_name, "wasm": language, "page_count": len(pages)}}
+    files[ENTRY] = json.dumps(entry_json, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return files
+
+
+def shard_words(shard: ShardBundle, meta: list, shard_number: int) -> Iterator[tuple[str, int, list]]:
+    """(word, shard number, [word, pages, variants]) in word order, one chunk decoded at a time."""
+    for _start, _end, name in meta[2]:
+        path = f"index/{name}.pf_index"
+        for word in decode(path, shard.files[path])[0]:
+            yield word[0], shard_number, word
+
+
+def merged_words(
+    shards: list[ShardBundle], metas: list[list], offsets: list[int], field_maps: list[list[int] | None]
+) -> Iterator[list]:
+    """Every word of every shard, in order, its page lists joined (page numbers offset by the shard's first)."""
+    streams = [shard_words(shard, meta, n) for n, (shard, meta) in enumerate(zip(shards, metas, strict=True))]
+    current: list | None = None
+    last: dict[str | None, int] = {}  # the last page number of the merged word's list, and of each variant's
+    for word, n, (_, word_pages, *rest) in heapq.merge(*streams, key=lambda item: (item[0], item[1])):
+        if current is None or current[0] != word:
+            if current is not None:
+                yield current
+            current, last = [word, [], []], {}
+        offset, field_map = offsets[n], field_maps[n]
+        last[None] = join_pages(current[1], word_pages, offset, last.get(None, 0), field_map)
+        for form, form_pages in rest[0] if rest else []:
+            variant = next((v for v in current[2] if v[0] == form), None)
+            if variant is None:
+                variant = [form, []]
+                current[2].append(variant)
+            last[form] = join_pages(variant[1], form_pages, offset, last.get(form, 0), field_map)
+    if current is not None:
+        yield current
+
+
+def join_pages(into: list, pages: list, offset: int, last: int, field_map: list[int] | None) -> int:
+    """Append a shard's page list (deltas from 0) to a merged one whose last page number is `last`; the new last."""
+    if not pages:
+        return last
+    first = pages[0][0] + offset
+    pages[0][0] = first - last
+    if field_map is not None:
+        for page in pages:
+            if len(page) > 2 and page[2]:
+                page[2] = [-(field_map[-loc - 1] + 1) if loc < 0 else loc for loc in page[2]]
+    into.extend(pages)
+    return first + sum(page[0] for page in pages[1:])
+
+
+def cut(words: Iterator[list]) -> Iterator[list[list]]:
+    """Pagefind's chunking: a chunk ends once its words' pages hold CHUNK_LOCATIONS locations (each page
+    counting one more)."""
+    chunk: list[list] = []
+    size = 0
+    for word in words:
+        size += sum(len(page[1]) + (len(page[2]) if len(page) > 2 else 0) + 1 for page in word[1])
+        chunk.append(word)
+        if size >= CHUNK_LOCATIONS:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def trim_boundaries(chunks: list[list]) -> None:
+    """Pagefind's chunk bounds: between neighbours, the shortest prefixes that tell them apart."""
+    for before, after in itertools.pairwise(chunks):
+        common = 0
+        for a, b in zip(before[1], after[0], strict=False):
+            if a != b:
+                break
+            common += 1
+        end, start = before[1][: common + 1], after[0][: common + 1]
+        if end >= before[0]:
+            before[1] = end
+        after[0] = start
+
+
+def merged_filters(shards: list[ShardBundle], metas: list[list], offsets: list[int]) -> list[tuple[str, list]]:
+    """Each filter's values, sorted, with the pages of every shard (offset)."""
+    merged: dict[str, dict[str, list[int]]] = {}
+    for shard, meta, offset in zip(shards, metas, offsets, strict=True):
+        for name, file_hash in meta[3]:
+            path = f"filter/{file_hash}.pf_filter"
+            _, values = decode(path, shard.files[path])
+            into = merged.setdefault(name, {})
+            for value, value_pages in values:
+                into.setdefault(value, []).extend(page + offset for page in value_pages)
+    return [(name, [[value, merged[name][value]] for value in sorted(merged[name])]) for name in sorted(merged)]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchIndex:
+    """A bundle in the output: the digest of the documents it indexes, its files (output rel paths), and
+    its shards (what a merge needs of each, in order)."""
+
+    digest: str
+    files: tuple[str, ...]
+    shards: tuple[ShardBundle, ...] = ()
