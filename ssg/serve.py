@@ -77,10 +77,11 @@ class PreviewBuilder:
 
 
 class BackgroundSearch:
-    """Keeps the preview's /pagefind/ current without delaying a reload: after each good build, Pagefind
-    indexes that build's site in a thread of its own (20 s at 10,000 articles; a body edit shows in 0.4 s),
-    and its bundle moves into the output between builds. A new build stops an indexing in progress; the
-    next good build's site is indexed instead (or the same one again, when the build failed)."""
+    """Keeps the preview's /pagefind/ current without delaying a reload: after each good build, that build's
+    site is indexed from a thread of its own (the shards an edit changed, then the merge: about 11 s at 10,000
+    articles, while a body edit shows in 0.4 s), and its bundle moves into the output between builds. A new
+    build stops an indexing in progress; the next good build's site is indexed instead (or the same one
+    again, when the build failed)."""
 
     def __init__(self, pipeline: Pipeline, lock: threading.Lock, log: Log):
         self._pipeline = pipeline
