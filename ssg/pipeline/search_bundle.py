@@ -64,7 +64,7 @@ class ShardBundle:
         return f"pagefind.{self.language}.pf_meta"
 
     def fragment_names(self) -> list[str]:
-        return [f"fragment/{page[0]}.pf_fragment" for page in self.meta[1]]
+        return [f"fragment/{page[0]}.pf_fragment" for page in self.meta[1]] if self.files else []
 
 
 def decode(name: str, data: bytes) -> list:
@@ -87,6 +87,13 @@ def split_bundle(digest: str, files: dict[str, bytes]) -> tuple[ShardBundle, dic
     named by their content, the UI's files). Fragments are renamed by a longer digest than Pagefind's seven
     digits, which two shards could share."""
     entry = json.loads(files[ENTRY])
+    assets = {
+        name: data
+        for name, data in files.items()
+        if not name.startswith(("index/", "filter/", "fragment/")) and not name.endswith(".pf_meta")
+    }
+    if not entry["languages"]:  # no documents: Pagefind writes no index at all
+        return ShardBundle(digest, "", {}), {}, assets
     (language, info), *others = entry["languages"].items()
     if others:
         raise BundleError(f"{ENTRY}: one language expected, found {sorted(entry['languages'])}")
@@ -98,19 +105,17 @@ def split_bundle(digest: str, files: dict[str, bytes]) -> tuple[ShardBundle, dic
         fragments[f"fragment/{page[0]}.pf_fragment"] = data
     parts = {name: data for name, data in files.items() if name.startswith(("index/", "filter/"))}
     parts[f"pagefind.{language}.pf_meta"] = encode(meta)
-    assets = {
-        name: data
-        for name, data in files.items()
-        if not name.startswith(("index/", "filter/", "fragment/")) and not name.endswith(".pf_meta")
-    }
     return ShardBundle(digest, language, parts), fragments, assets
 
 
 def merge(shards: list[ShardBundle], entry: bytes) -> dict[str, bytes]:
     """The meta, index and filter files and the entry file of the bundle that holds every shard's pages, in
-    the shards' order. `entry` is any shard's entry file (it names the version and the characters indexed)."""
+    the shards' order. `entry` is any shard's entry file (it names the version and the characters indexed).
+    Shards without documents have no index: with no other, the bundle is the entry file alone, as Pagefind
+    makes it."""
+    shards = [shard for shard in shards if shard.files]
     if not shards:
-        raise BundleError("no shard to merge")
+        return {ENTRY: entry}
     language = shards[0].language
     metas = [shard.meta for shard in shards]
     versions = {meta[0] for meta in metas}

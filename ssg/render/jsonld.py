@@ -154,45 +154,49 @@ def appearance(site: Site, article: Article, claim: Claim) -> JsonDict:
     return work
 
 
-def list_entries(site: Site, kind: str, item: Any, page_path: str) -> list[tuple[str, str]]:
-    """(site path, name) of each entry an index lists."""
+def list_entries(site: Site, kind: str, item: Any, page_path: str) -> list[str]:
+    """The site path of each entry an index lists (an `ItemList` of URLs: Google's summary-page form; the
+    names are on the page itself)."""
     if kind == "actors":
-        return [(a.path, a.name) for a in site.actors.values()]
-    if kind in CLAIM_LIST_KINDS:  # this page's claims alone (SPEC §6: lists stay light)
-        return [(c.path, c.words) for c in item or ()]
+        return [a.path for a in site.actors.values()]
     if kind == "tags":
-        return [(t.path, t.id) for t in site.tags.values()]
+        return [t.path for t in site.tags.values()]
     if isinstance(item, Tag):  # this page's articles alone, like the home page's
         keys = page_items(item.article_keys, site.urls.page_number(page_path), site.config.articles_per_page)
         articles: Sequence[Article] = [site.article(k) for k in keys]
     else:
         articles = list(item or ())
-    return [(a.path, a.title) for a in articles]
+    return [a.path for a in articles]
 
 
 def collection_page(site: Site, kind: str, item: Any, page_path: str) -> JsonDict:
-    """An index page: a `CollectionPage` whose main entity is the `ItemList` of what it lists."""
+    """An index page: a `CollectionPage` whose main entity is the `ItemList` of the pages it lists (a list of
+    claims lists places in articles, `#claim-<id>`, not pages: no ItemList)."""
     urls = site.urls
-    entries = list_entries(site, kind, item, page_path)
-    start = 1
-    if kind == "home":  # the position of the page's first article among all (not a search: a page reads what it shows)
-        start = first_position(site.urls.home_number(page_path), site.config.articles_per_page)
-    elif kind == "tag":
-        start = first_position(site.urls.page_number(page_path), site.config.articles_per_page)
-    elif kind in (*CLAIM_LIST_KINDS, "actor_articles"):
-        start = first_position(site.urls.page_number(page_path), site.config.claims_per_page)
-    return {
+    page: JsonDict = {
         "@type": "CollectionPage",
         "name": page_title(site, kind, item),
         "url": urls.absolute(page_path),
         "description": page_description(site, kind, item),
         "inLanguage": site.config.language,
+    }
+    if kind in CLAIM_LIST_KINDS:
+        return page
+    start = 1
+    if kind == "home":  # the position of the page's first article among all (not a search: a page reads what it shows)
+        start = first_position(site.urls.home_number(page_path), site.config.articles_per_page)
+    elif kind == "tag":
+        start = first_position(site.urls.page_number(page_path), site.config.articles_per_page)
+    elif kind == "actor_articles":
+        start = first_position(site.urls.page_number(page_path), site.config.claims_per_page)
+    entries = list_entries(site, kind, item, page_path)
+    return page | {
         "mainEntity": {
             "@type": "ItemList",
             "numberOfItems": len(entries),
             "itemListElement": [
-                {"@type": "ListItem", "position": start + i, "url": urls.absolute(path), "name": name}
-                for i, (path, name) in enumerate(entries)
+                {"@type": "ListItem", "position": start + i, "url": urls.absolute(path)}
+                for i, path in enumerate(entries)
             ],
         },
     }

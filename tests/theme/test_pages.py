@@ -110,8 +110,8 @@ def test_article_pages_show_people_with_their_role_then(built: BuiltSite) -> Non
             actor = built.site.actors[li.get("data-actor")]
             entry = article.entry(actor.id)
             role = (entry.role if entry else None) or actor.role or ""
-            assert li.get("data-name") == actor.name
-            assert li.get("data-role") == role
+            assert [text(a) for a in li.xpath(f".//*[{classed('person-name')}]")] == [actor.name]
+            assert li.get("data-type") == ("organization" if actor.type == "organization" else None)
             assert [text(r) for r in li.xpath(f".//*[{classed('role')}]")] == ([role] if role else [])
             assert [a.get("href") for a in li.iterfind(".//a")] == [url(built, actor.path)]
 

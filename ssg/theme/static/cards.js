@@ -2,8 +2,8 @@
  *
  * Hovering or focusing a mention (a[data-actor] in the article body) shows a small card with the actor's name,
  * their role in this article and a link to their page. The data comes from the article's people list
- * (li[data-actor] with data-name, data-role, data-url): no requests. Escape closes the card (WCAG 1.4.13:
- * dismissible, hoverable, persistent).
+ * (li[data-actor]: the name and link in .person-name, the role in .role): no requests. Escape closes the
+ * card (WCAG 1.4.13: dismissible, hoverable, persistent).
  */
 (function () {
   "use strict";
@@ -12,11 +12,13 @@
   var items = document.querySelectorAll(".people-list [data-actor]");
   for (var i = 0; i < items.length; i++) {
     var li = items[i];
+    var nameLink = li.querySelector(".person-name");
+    var role = li.querySelector(".role");
     people[li.getAttribute("data-actor")] = {
-      name: li.getAttribute("data-name") || li.textContent.trim(),
-      role: li.getAttribute("data-role") || "",
+      name: nameLink ? nameLink.textContent.trim() : li.textContent.trim(),
+      role: role ? role.textContent.trim() : "",
       type: li.getAttribute("data-type") || "",
-      url: li.getAttribute("data-url") || "",
+      url: nameLink ? nameLink.getAttribute("href") : "",
       image: li.getAttribute("data-image") || ""
     };
   }
