@@ -245,11 +245,7 @@ class Indexer:
         with self._lock:
             if self._stopped:
                 raise SearchIndexError("stopped")
-            gc.freeze()  # else the child's collector touches (and so copies) every object it inherited
-            try:
-                process.start()
-            finally:
-                gc.unfreeze()
+            process.start()
             self._process, self._result = process, receiver
         sender.close()
 
@@ -274,7 +270,9 @@ class Indexer:
 
 
 def index_in_child(parent: int, work: Work, result: Connection) -> None:
-    """The indexing process: `make_bundle`, its outcome sent to the build."""
+    """The indexing process: `make_bundle`, its outcome sent to the build. No garbage collection: it would
+    walk (and so copy) every object inherited from the build, and the merge makes millions of lists."""
+    gc.disable()
     end_with_parent(parent)
     try:
         result.send(("ok", make_bundle(work)))
