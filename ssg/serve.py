@@ -90,6 +90,7 @@ class BackgroundSearch:
         self._cond = threading.Condition()
         self._site: Site | None = None  # the site to index next
         self._indexer: Indexer | None = None
+        self._shards: dict = {}  # shards made by indexings stopped before their merge: the next one goes on
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
         self._thread.start()
@@ -126,7 +127,7 @@ class BackgroundSearch:
                     self._cond.wait()
                 if self._stopping:
                     return
-                site, indexer = self._site, Indexer()
+                site, indexer = self._site, Indexer(self._shards)
                 self._indexer = indexer
             started = time.perf_counter()
             try:
@@ -148,12 +149,12 @@ class BackgroundSearch:
 
     def index(self, site: Site, indexer: Indexer) -> None:
         made = self._pipeline.index_search(site, indexer)
-        if made is None:
-            return
-        with self._lock:
-            if indexer.stopped:  # a build began meanwhile: this bundle may already be stale
-                raise SearchIndexError("stopped")
-            self._pipeline.install_search(*made)
+        if made is not None:
+            with self._lock:
+                if indexer.stopped:  # a build began meanwhile: this bundle may already be stale
+                    raise SearchIndexError("stopped")
+                self._pipeline.install_search(*made)
+        self._shards.clear()  # the bundle in the output holds them now
 
     def done(self, site: Site) -> None:
         with self._cond:

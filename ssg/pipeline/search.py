@@ -22,10 +22,11 @@ import hashlib
 import json
 import multiprocessing
 import os
+import signal
 import subprocess
 import threading
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -204,27 +205,32 @@ class MadeShard:
 @dataclass(frozen=True, slots=True)
 class Work:
     """What an Indexer does: index `todo` (shards whose documents changed), then merge every shard, in the
-    order `order` (their digests), the others taken from `current` (the bundle in the output)."""
+    order `order` (their digests): those made now, those in `ready` (made by an earlier indexing that was
+    stopped before its merge), the others from `current` (the bundle in the output)."""
 
     site: Site
     digest: str
     todo: list[Shard]
     order: tuple[str, ...]
     current: SearchIndex | None
+    ready: dict[str, MadeShard]
 
 
 class Indexer:
     """Makes a bundle while the pages render: Pagefind indexes the shards whose documents changed, one process
     at a time, then they are merged with the others (`make_bundle`). It runs in a forked process of its own:
     as a thread it held the build's interpreter lock for seconds at a time (the documents, the merge), and the
-    build and the index each took longer. `stop()`, from any thread, ends it early when its result would be
-    stale."""
+    build and the index each took longer. `stop()`, from any thread, ends it (and its Pagefind) at once when
+    its result would be stale; the shards it finished stay in `made`, the pool a long-lived caller (the
+    preview) hands to its next Indexer, so an index interrupted by edit after edit still gets done."""
 
-    def __init__(self) -> None:
+    def __init__(self, made: dict[str, MadeShard] | None = None) -> None:
+        self.made = made if made is not None else {}
         self._lock = threading.Lock()
         self._stopped = False
         self._process: multiprocessing.process.BaseProcess | None = None
-        self._result: Connection | None = None
+        self._reader = threading.Thread()
+        self._outcome: tuple[str, object] = ("error", "the indexing process sent nothing")
 
     @property
     def stopped(self) -> bool:
@@ -235,7 +241,9 @@ class Indexer:
             self._stopped = True
             process = self._process
         if process is not None and process.is_alive():
-            process.kill()
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)  # the process and the Pagefind it runs
+            process.kill()  # in case it had not made its group yet (then it had started no Pagefind either)
             process.join()
 
     def start(self, work: Work) -> None:
@@ -246,48 +254,65 @@ class Indexer:
             if self._stopped:
                 raise SearchIndexError("stopped")
             process.start()
-            self._process, self._result = process, receiver
+            self._process = process
         sender.close()
+        self._reader = threading.Thread(target=self._receive, args=(receiver,), name="search-results", daemon=True)
+        self._reader.start()
+
+    def _receive(self, receiver: Connection) -> None:
+        """Each shard as the process finishes it (into `made`), then its outcome: read as they come, so the
+        process never waits on a full pipe while the build renders."""
+        try:
+            while True:
+                kind, value = receiver.recv()
+                if kind != "shard":
+                    self._outcome = (kind, value)
+                    return
+                self.made[value.bundle.digest] = value
+        except (EOFError, OSError):
+            assert self._process is not None
+            self._outcome = ("error", f"the indexing process ended (exit status {self._process.exitcode})")
+        finally:
+            receiver.close()
 
     def finish(self) -> tuple[SearchIndex, dict[str, bytes | None]]:
         """The new bundle: its SearchIndex, and its files by output rel path (None: the file in the output is
         kept). Raises SearchIndexError."""
-        assert self._process is not None and self._result is not None
-        try:
-            outcome, value = self._result.recv()
-        except (EOFError, OSError):
-            outcome, value = "error", f"the indexing process ended (exit status {self._process.exitcode})"
-        finally:
-            self._result.close()
-            self._process.join()
+        assert self._process is not None
+        self._reader.join()
+        self._process.join()
+        kind, value = self._outcome
         if self._stopped:
             raise SearchIndexError("stopped")
-        if outcome == "bug":  # ssg's own: its traceback, not a user's error
+        if kind == "bug":  # ssg's own: its traceback, not a user's error
             raise RuntimeError(f"the search indexer failed:\n{value}")
-        if outcome == "error":
+        if kind == "error":
             raise SearchIndexError(f"the search index could not be made ({value}); the output is unchanged")
-        return value
+        return value  # type: ignore[return-value]
 
 
 def index_in_child(parent: int, work: Work, result: Connection) -> None:
-    """The indexing process: `make_bundle`, its outcome sent to the build. No garbage collection: it would
-    walk (and so copy) every object inherited from the build, and the merge makes millions of lists."""
+    """The indexing process, in a process group of its own (stopped with its Pagefind at once): `make_bundle`,
+    each shard and then the outcome sent to the build. No garbage collection: it would walk (and so copy)
+    every object inherited from the build, and the merge makes millions of lists."""
     gc.disable()
+    os.setpgrp()
     end_with_parent(parent)
     try:
-        result.send(("ok", make_bundle(work)))
+        result.send(("ok", make_bundle(work, lambda shard: result.send(("shard", shard)))))
     except (BundleError, SearchIndexError) as exc:
         result.send(("error", str(exc)))
     except BaseException:
         result.send(("bug", traceback.format_exc()))
 
 
-def make_bundle(work: Work) -> tuple[SearchIndex, dict[str, bytes | None]]:
-    made = {}
+def make_bundle(work: Work, made_one: Callable[[MadeShard], None]) -> tuple[SearchIndex, dict[str, bytes | None]]:
+    made = dict(work.ready)
     for shard in work.todo:
         documents = (search_document(work.site, entry) for entry in shard.entries)
         files = PagefindService().build(documents, work.site.config.language)
         made[shard.digest] = MadeShard(*split_bundle(shard.digest, files))
+        made_one(made[shard.digest])
     return merged_bundle(work, made)
 
 
@@ -339,11 +364,14 @@ def plan_search(site: Site, current: SearchIndex | None, index: bool, indexer: I
     if current is not None and current.digest == digest:
         return SearchPlan(kept=current)
     have = {shard.digest for shard in current.shards} if current is not None else set()
-    todo = list({shard.digest: shard for shard in shards if shard.digest not in have}.values()) or shards[:1]
     indexer = indexer or Indexer()
+    ready = {shard.digest: indexer.made[shard.digest] for shard in shards if shard.digest in indexer.made}
+    todo = list({s.digest: s for s in shards if s.digest not in have and s.digest not in ready}.values())
+    if not todo and not ready:  # the same shards in another order: one is made again, for the UI's files
+        todo = shards[:1]
     plan = SearchPlan(indexer=indexer)
     try:
-        indexer.start(Work(site, digest, todo, tuple(shard.digest for shard in shards), current))
+        indexer.start(Work(site, digest, todo, tuple(shard.digest for shard in shards), current, ready))
     except BaseException:
         plan.close()
         raise

@@ -203,3 +203,34 @@ def test_an_index_made_in_shards_answers_every_search_as_one_made_at_once(tmp_pa
     assert [row[0] for row in answers(browser, tmp_path / "sharded", ["quokkaphone"])["quokkaphone"][0]] == [
         "/" + article.stem.join(["articles/", "/"])
     ]
+
+
+def test_an_indexing_stopped_by_an_edit_keeps_the_shards_it_finished(tmp_path: Path, monkeypatch) -> None:
+    """In the preview each build stops the indexing in progress; edit after edit must not start it over: the
+    shards it finished are handed to the next indexing, and the bundle is still the one a clean build makes."""
+    site = make_corpus(tmp_path / "site", 40)
+    monkeypatch.setattr(search, "SHARD_DOCUMENTS", 6)
+    pipeline = Pipeline(RunOptions(site_dir=site, output_dir=tmp_path / "live", jobs=1, index_search=False))
+    pipeline.run(in_place=True)
+    loaded = pipeline.state.settled.loaded.site
+    pool: dict = {}
+    first = search.Indexer(pool)
+    stopper = threading.Thread(target=lambda: (wait_until(lambda: len(pool) >= 2), first.stop()))
+    stopper.start()
+    with pytest.raises(search.SearchIndexError, match="stopped"):
+        pipeline.index_search(loaded, first)
+    stopper.join()
+    kept = dict(pool)
+    assert 2 <= len(kept) < 16
+
+    pipeline.install_search(*pipeline.index_search(loaded, search.Indexer(pool)))
+    assert all(pool[digest] is shard for digest, shard in kept.items())  # not indexed again
+    Pipeline(RunOptions(site_dir=site, output_dir=tmp_path / "fresh", jobs=1, use_cache=False)).run()
+    assert bundle(tree(tmp_path / "live")) == bundle(tree(tmp_path / "fresh"))
+
+
+def wait_until(condition, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
