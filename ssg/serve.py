@@ -76,6 +76,9 @@ class PreviewBuilder:
         return BuildResult(ok=True, changed=result.written.changed_paths)
 
 
+QUIET_SECONDS = 1.0  # after a build, before indexing begins
+
+
 class BackgroundSearch:
     """Keeps the preview's /pagefind/ current without delaying a reload: after each good build, that build's
     site is indexed from a thread of its own (the shards an edit changed, then the merge: about 11 s at 10,000
@@ -98,6 +101,8 @@ class BackgroundSearch:
     def submit(self, site: Site) -> None:
         with self._cond:
             self._site = site
+            if self._indexer is not None:  # it indexes an older site (it began while this one was built)
+                self._indexer.stop()
             self._cond.notify_all()
 
     def interrupt(self) -> None:
@@ -127,7 +132,10 @@ class BackgroundSearch:
                     self._cond.wait()
                 if self._stopping:
                     return
+                self._cond.wait(QUIET_SECONDS)  # the reload of the pages just built has the CPU first
                 site, indexer = self._site, Indexer(self._shards)
+                if self._stopping or site is None:
+                    continue
                 self._indexer = indexer
             started = time.perf_counter()
             try:
