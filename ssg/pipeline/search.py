@@ -84,7 +84,7 @@ def pagefind_command() -> list[str]:
 
 
 class PagefindService:
-    """One Pagefind process over some documents; `stop()` (from another thread) ends it early."""
+    """One Pagefind process over some documents (in the indexing process: `Indexer.stop` ends both)."""
 
     def __init__(self) -> None:
         self._process: subprocess.Popen | None = None
@@ -94,33 +94,12 @@ class PagefindService:
         self._last = -1
         self._files: dict[str, bytes] = {}
         self._reader = self._writer = threading.Thread()
-        self._stopped = False
-        self._lock = threading.Lock()
-
-    @property
-    def stopped(self) -> bool:
-        return self._stopped
-
-    def stop(self) -> None:
-        with self._lock:
-            self._stopped = True
-            process = self._process
-            if process is None or process.poll() is not None:
-                return
-            process.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(5)
 
     def start(self, documents: Iterable[SearchDocument], language: str) -> None:
-        """Start Pagefind's service and feed it the documents from a thread of their own: it indexes while
-        the pages render. `finish` waits for the bundle."""
+        """Start Pagefind's service and feed it the documents from a thread of their own (its answers are read
+        by another). `finish` waits for the bundle."""
         command = [*pagefind_command(), "--service"]
-        with self._lock:
-            if self._stopped:
-                raise SearchIndexError("stopped")
-            self._process = subprocess.Popen(
-                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-            )
+        self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         config = {"force_language": language.split("-")[0].lower() or "en"}
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -140,8 +119,6 @@ class PagefindService:
         assert self._process is not None and self._process.stdin is not None
         try:
             for number, payload in enumerate(self._requests(documents, config)):
-                if self._stopped:
-                    break
                 if payload["type"] == "GetFiles":
                     self._last = number  # before it is sent: its answer cannot come first
                 message = json.dumps({"message_id": number, "payload": payload}).encode("utf-8")
@@ -182,8 +159,6 @@ class PagefindService:
             self._process.stdin.close()  # type: ignore[union-attr]
         stderr = self._process.stderr.read().decode("utf-8", "replace") if self._process.stderr else ""
         self._process.wait()
-        if self._stopped:
-            raise SearchIndexError("stopped")
         files = {path.removeprefix(f"{INDEX_DIR}/"): data for path, data in self._files.items()}
         if self._errors or ENTRY not in files:
             detail = "; ".join([*self._errors, stderr.strip()])[-2000:]
