@@ -33,12 +33,15 @@ import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 
 import cbor2
 
 SIGNATURE = b"pagefind_dcd"
 ENTRY = "pagefind-entry.json"
+FORMAT_OF = "1.5."  # the Pagefind versions whose bundles this module reads (pyproject pins them)
 CHUNK_LOCATIONS = 20_000  # Pagefind's default index chunk size
+DELTA, LOCATIONS, META_LOCATIONS = itemgetter(0), itemgetter(1), itemgetter(2)  # of a page in a word's list
 NAME_DIGITS = 14  # hex digits of sha256 in a file name: no two files of a 10-million-page bundle share one
 
 
@@ -119,8 +122,8 @@ def merge(shards: list[ShardBundle], entry: bytes) -> dict[str, bytes]:
     language = shards[0].language
     metas = [shard.meta for shard in shards]
     versions = {meta[0] for meta in metas}
-    if len(versions) != 1 or any(meta[4] for meta in metas):
-        raise BundleError(f"shards of Pagefind versions {sorted(versions)}, or with sort orders: not merged")
+    if len(versions) != 1 or not next(iter(versions)).startswith(FORMAT_OF) or any(meta[4] for meta in metas):
+        raise BundleError(f"shards of Pagefind {sorted(versions)}, or with sort orders: ssg merges {FORMAT_OF}x's")
     fields = sorted({name for meta in metas for name in meta[5]})
     offsets, pages = [], []
     for meta in metas:
@@ -192,7 +195,7 @@ def join_pages(into: list, pages: list, offset: int, last: int, field_map: list[
             if len(page) > 2 and page[2]:
                 page[2] = [-(field_map[-loc - 1] + 1) if loc < 0 else loc for loc in page[2]]
     into.extend(pages)
-    return first + sum(page[0] for page in pages[1:])
+    return first + sum(map(DELTA, pages)) - pages[0][0]
 
 
 def cut(words: Iterator[list]) -> Iterator[list[list]]:
@@ -201,7 +204,8 @@ def cut(words: Iterator[list]) -> Iterator[list[list]]:
     chunk: list[list] = []
     size = 0
     for word in words:
-        size += sum(len(page[1]) + (len(page[2]) if len(page) > 2 else 0) + 1 for page in word[1])
+        pages = word[1]  # Pagefind writes every page as [delta, locations, meta locations]
+        size += len(pages) + sum(map(len, map(LOCATIONS, pages))) + sum(map(len, map(META_LOCATIONS, pages)))
         chunk.append(word)
         if size >= CHUNK_LOCATIONS:
             yield chunk
