@@ -39,6 +39,7 @@ from ssg.pipeline.search_bundle import ENTRY, BundleError, SearchIndex, ShardBun
 from ssg.render.search import SearchDocument, SearchEntry, search_document, search_entries
 
 INDEX_DIR = "pagefind"  # in the output (SPEC §6)
+NICENESS = 10  # the indexing process's, and its Pagefind's
 SHARD_DOCUMENTS = 1000  # Pagefind's memory is about 230 MB per 1,000 documents of the bench corpus
 
 
@@ -269,9 +270,11 @@ class Indexer:
 def index_in_child(parent: int, work: Work, result: Connection) -> None:
     """The indexing process, in a process group of its own (stopped with its Pagefind at once): `make_bundle`,
     each shard and then the outcome sent to the build. No garbage collection: it would walk (and so copy)
-    every object inherited from the build, and the merge makes millions of lists."""
+    every object inherited from the build, and the merge makes millions of lists. A lower priority: the pages
+    of a build, and the preview's next rebuild and reload, come first."""
     gc.disable()
     os.setpgrp()
+    os.nice(NICENESS)
     end_with_parent(parent)
     try:
         result.send(("ok", make_bundle(work, lambda shard: result.send(("shard", shard)))))
