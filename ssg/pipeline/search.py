@@ -8,7 +8,7 @@ Python API reads one answer every 0.1 s (100 s per 1,000 documents).
 
 Pagefind holds every page in memory until it writes the index (2.4 GB at 10,000 articles) and indexes all of
 them again when one changes. So the documents are split into shards by a digest of their path (an edit
-touches one shard; a shard holds about SHARD_DOCUMENTS), Pagefind indexes one shard at a time in a process
+touches one shard; see shard_layout for their size), Pagefind indexes one shard at a time in a process
 of its own, and pipeline/search_bundle.py merges the shards' bundles into one. A shard is indexed again only
 when its documents changed (its digest); the others come from the cache.
 """
@@ -40,7 +40,8 @@ from ssg.render.search import SearchDocument, SearchEntry, search_document, sear
 
 INDEX_DIR = "pagefind"  # in the output (SPEC §6)
 NICENESS = 10  # the indexing process's, and its Pagefind's
-SHARD_DOCUMENTS = 1000  # Pagefind's memory is about 230 MB per 1,000 documents of the bench corpus
+SHARD_DOCUMENTS = 2000  # at most, a shard: Pagefind's memory is about 230 MB per 1,000 documents (bench corpus)
+SHARD_BALANCE = 70  # shards of about sqrt(70 n) documents: see shard_layout
 
 
 class SearchIndexError(OutputError):
@@ -57,10 +58,14 @@ class Shard:
 
 def shard_layout(site: Site) -> tuple[str, list[Shard]]:
     """The digest of all documents, and the shards: 2**k of them, each document in the one a digest of its
-    path names (so adding an article leaves the other shards as they were)."""
+    path names (so adding an article leaves the other shards as they were). An edit indexes its shard again
+    and merges them all, so small shards make the one cheaper and many make the other dearer: about
+    sqrt(70 n) documents a shard (1,100 documents: 4 shards, an edit build 2.9 s, with 2 shards 4.5 s, with 8
+    2.3 s; 11,000: 16 shards, the shard and the merge 9 s, with 64 shards 11 s), never more than
+    SHARD_DOCUMENTS."""
     entries = list(search_entries(site))
     count = 1
-    while count * SHARD_DOCUMENTS < len(entries):
+    while count * count * SHARD_BALANCE < len(entries) or count * SHARD_DOCUMENTS < len(entries):
         count *= 2
     hashers = [hashlib.blake2b(digest_size=16) for _ in range(count)]
     members: list[list[SearchEntry]] = [[] for _ in range(count)]
