@@ -181,9 +181,11 @@ def test_an_index_made_in_shards_answers_every_search_as_one_made_at_once(tmp_pa
     """Pagefind holds every page in memory, so big sites are indexed in shards that ssg merges: the merged
     bundle must find the same pages with the same scores, excerpts, sub-results and filters."""
     site = make_corpus(tmp_path / "site", 40)
+    monkeypatch.setattr(search, "SHARD_BALANCE", 10**9)  # one shard: Pagefind's own bundle, merged with nothing
     whole = Pipeline(RunOptions(site_dir=site, output_dir=tmp_path / "whole", jobs=1, use_cache=False))
     whole.run()
     monkeypatch.setattr(search, "SHARD_DOCUMENTS", 6)  # 40 articles and their actors: 16 shards
+    monkeypatch.setattr(search, "SHARD_BALANCE", 1)
     sharded = Pipeline(RunOptions(site_dir=site, output_dir=tmp_path / "sharded", jobs=1))
     sharded.run()
     assert shard_count(whole) == 1 and shard_count(sharded) == 16
