@@ -48,11 +48,6 @@ def search_document(site: Site, entry: SearchEntry) -> SearchDocument:
     return SearchDocument(rel_path(entry.path), document(language, body))
 
 
-def search_documents(site: Site) -> Iterator[SearchDocument]:
-    """Every document of the index, in the order of `search_entries`."""
-    return (search_document(site, entry) for entry in search_entries(site))
-
-
 def rel_path(site_path: str) -> str:
     return site_path.strip("/") + "/index.html" if site_path.strip("/") else "index.html"
 
