@@ -305,12 +305,15 @@ def merged_bundle(work: Work, made: dict[str, MadeShard]) -> tuple[SearchIndex, 
     reused = {shard.digest: shard for shard in work.current.shards} if work.current is not None else {}
     shards = [made[digest].bundle if digest in made else reused[digest] for digest in work.order]
     files: dict[str, bytes | None] = dict(next(iter(made.values())).assets)
-    files.update(merge(shards, next(iter(made.values())).assets[ENTRY]))
+    kept = dict(work.current.chunks) if work.current is not None else {}
+    merged, chunks = merge(shards, next(iter(made.values())).assets[ENTRY], kept)
+    files.update(merged)
     for shard in shards:
         fragments = made[shard.digest].fragments if shard.digest in made else None
         for name in shard.fragment_names():
             files.setdefault(name, fragments[name] if fragments is not None else None)
-    index = SearchIndex(work.digest, tuple(f"{INDEX_DIR}/{name}" for name in sorted(files)), tuple(shards))
+    names = tuple(f"{INDEX_DIR}/{name}" for name in sorted(files))
+    index = SearchIndex(work.digest, names, tuple(shards), tuple(sorted(chunks.items())))
     return index, {f"{INDEX_DIR}/{name}": files[name] for name in sorted(files)}
 
 

@@ -111,14 +111,22 @@ def split_bundle(digest: str, files: dict[str, bytes]) -> tuple[ShardBundle, dic
     return ShardBundle(digest, language, parts), fragments, assets
 
 
-def merge(shards: list[ShardBundle], entry: bytes) -> dict[str, bytes]:
+def merge(
+    shards: list[ShardBundle], entry: bytes, kept: dict[str, str] | None = None
+) -> tuple[dict[str, bytes | None], dict[str, str]]:
     """The meta, index and filter files and the entry file of the bundle that holds every shard's pages, in
     the shards' order. `entry` is any shard's entry file (it names the version and the characters indexed).
     Shards without documents have no index: with no other, the bundle is the entry file alone, as Pagefind
-    makes it."""
+    makes it.
+
+    Also returns the index chunks' names by a digest of their content before compression; `kept` is that of
+    the bundle in the output: a chunk it already holds is not compressed again (None: the file is kept). An
+    edit changes the chunks of the words whose places changed, often a tenth of them."""
     shards = [shard for shard in shards if shard.files]
     if not shards:
-        return {ENTRY: entry}
+        return {ENTRY: entry}, {}
+    kept = kept or {}
+    chunk_names: dict[str, str] = {}
     language = shards[0].language
     metas = [shard.meta for shard in shards]
     versions = {meta[0] for meta in metas}
@@ -129,7 +137,7 @@ def merge(shards: list[ShardBundle], entry: bytes) -> dict[str, bytes]:
     for meta in metas:
         offsets.append(len(pages))
         pages.extend(meta[1])
-    files: dict[str, bytes] = {}
+    files: dict[str, bytes | None] = {}
 
     def add(folder: str, suffix: str, value: object) -> str:
         data = encode(value)
@@ -138,9 +146,23 @@ def merge(shards: list[ShardBundle], entry: bytes) -> dict[str, bytes]:
             raise BundleError(f"two files of the merged bundle are both named {name}")
         return name
 
+    def add_chunk(words: list[list]) -> str:
+        raw = SIGNATURE + cbor2.dumps([words])
+        key = hashlib.blake2b(raw, digest_size=16).hexdigest()
+        name = kept.get(key)
+        if name is None:
+            data = gzip.compress(raw, compresslevel=6, mtime=0)
+            name = content_name(language, data)
+            if files.setdefault(f"index/{name}.pf_index", data) != data:
+                raise BundleError(f"two files of the merged bundle are both named {name}")
+        else:
+            files[f"index/{name}.pf_index"] = None
+        chunk_names[key] = name
+        return name
+
     field_maps = [None if meta[5] == fields else [fields.index(name) for name in meta[5]] for meta in metas]
     words = merged_words(shards, metas, offsets, field_maps)
-    chunks = [[chunk[0][0], chunk[-1][0], add("index/", ".pf_index", [chunk])] for chunk in cut(words)]
+    chunks = [[chunk[0][0], chunk[-1][0], add_chunk(chunk)] for chunk in cut(words)]
     trim_boundaries(chunks)
     filters = [
         [name, add("filter/", ".pf_filter", [name, values])] for name, values in merged_filters(shards, metas, offsets)
@@ -149,7 +171,7 @@ def merge(shards: list[ShardBundle], entry: bytes) -> dict[str, bytes]:
     entry_json = json.loads(entry)
     entry_json["languages"] = {language: {"hash": meta_name, "wasm": language, "page_count": len(pages)}}
     files[ENTRY] = json.dumps(entry_json, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return files
+    return files, chunk_names
 
 
 def shard_words(shard: ShardBundle, meta: list, shard_number: int) -> Iterator[tuple[str, int, list]]:
@@ -249,3 +271,4 @@ class SearchIndex:
     digest: str
     files: tuple[str, ...]
     shards: tuple[ShardBundle, ...] = ()
+    chunks: tuple[tuple[str, str], ...] = ()  # its index chunks' names by a digest of their uncompressed bytes
