@@ -63,6 +63,28 @@ def wait_until_gone(group: int, timeout: float = 10.0) -> list[int]:
     return left
 
 
+def strays(site: Path, timeout: float = 10.0) -> list[str]:
+    """Processes of the killed build outside its group: the search indexer (a process group of its own, with
+    the build's command line) and its Pagefind. What still runs when the time is up."""
+
+    def running() -> list[str]:
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+                state = (entry / "stat").read_text().rpartition(")")[2].split()[0]
+            except (OSError, IndexError):
+                continue
+            if state != "Z" and (str(site) in command or "pagefind --service" in command):
+                found.append(command)
+        return found
+
+    deadline = time.monotonic() + timeout
+    while (left := running()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
+
+
 def pages(files: dict[str, bytes]) -> set[str]:
     """The output's files but the search bundle (SPEC §6 /pagefind/), whose files are named by their content."""
     return {rel_path for rel_path in files if not rel_path.startswith("pagefind/")}
@@ -107,6 +129,7 @@ def test_a_build_killed_at_any_moment_leaves_no_process_and_a_complete_output(tm
         if left:
             os.killpg(build.pid, signal.SIGKILL)  # not left running after the test
         assert left == [], f"kill {kill}: processes left behind"
+        assert strays(site) == [], f"kill {kill}: the search indexer or its Pagefind left behind"
         now = tree(output)
         assert pages(now) == pages(old), f"kill {kill}: files missing or stray in the output"
         assert now.keys() <= old.keys() | new.keys(), f"kill {kill}: stray files in the output"
