@@ -95,7 +95,6 @@ class PagefindService:
     def __init__(self) -> None:
         self._process: subprocess.Popen | None = None
         self._errors: list[str] = []
-        self._sent = threading.Event()  # every request written
         self._done = threading.Event()  # the answer to the last one came (or the process ended)
         self._last = -1
         self._files: dict[str, bytes] = {}
@@ -134,8 +133,6 @@ class PagefindService:
             self._errors.append(f"the indexer stopped reading ({exc})")
         except BaseException as exc:  # a bug of ours: reported by finish(), not lost in this thread
             self._errors.append(repr(exc))
-        finally:
-            self._sent.set()
 
     def _read(self) -> None:
         """Collect the service's answers: errors, and the one to the last request."""
@@ -300,13 +297,14 @@ def make_bundle(work: Work, made_one: Callable[[MadeShard], None]) -> tuple[Sear
 
 
 def merged_bundle(work: Work, made: dict[str, MadeShard]) -> tuple[SearchIndex, dict[str, bytes | None]]:
-    """The shards merged (search_bundle.merge): the scripts of a new shard (the same in every shard), the
-    merged index, and every shard's fragments (those of a kept shard are in the output already)."""
+    """The shards merged (search_bundle.merge): the scripts of a new shard, the merged index, and every
+    shard's fragments (those of a kept shard are in the output already)."""
     reused = {shard.digest: shard for shard in work.current.shards} if work.current is not None else {}
     shards = [made[digest].bundle if digest in made else reused[digest] for digest in work.order]
-    files: dict[str, bytes | None] = dict(next(iter(made.values())).assets)
+    assets = next(iter(made.values())).assets  # the same in every shard
+    files: dict[str, bytes | None] = dict(assets)
     kept = dict(work.current.chunks) if work.current is not None else {}
-    merged, chunks = merge(shards, next(iter(made.values())).assets[ENTRY], kept)
+    merged, chunks = merge(shards, assets[ENTRY], kept)
     files.update(merged)
     for shard in shards:
         fragments = made[shard.digest].fragments if shard.digest in made else None
