@@ -70,6 +70,7 @@ class PageKind(StrEnum):
     ACTOR_ARTICLES = "actor_articles"  # /actors/<id>/articles/ and its pages
     NETWORK = "network"  # /actors/network/
     SEARCH = "search"  # /search/: the search box's results (Pagefind's UI), and lists to browse without JavaScript
+    VERDICT_TONES = "verdict_tones"  # /verdicts/tones.css: each verdict's colours, from its place on the scale
 
     @property
     def template(self) -> str | None:
@@ -125,6 +126,7 @@ TEMPLATES = {
     PageKind.ACTOR_ARTICLES: "actor_articles.html",
     PageKind.NETWORK: "network.html",
     PageKind.SEARCH: "search.html",
+    PageKind.VERDICT_TONES: "verdict_tones.css",
 }
 
 
@@ -162,6 +164,7 @@ def plan_pages(site: Site) -> list[PageSpec]:
     specs += [PageSpec(PageKind.TAGS, "/tags/")]
     specs += [
         PageSpec(PageKind.VERDICTS, "/verdicts/"),
+        PageSpec(PageKind.VERDICT_TONES, VERDICT_TONES_PATH),
         PageSpec(PageKind.CORRECTIONS, "/corrections/"),
         PageSpec(PageKind.CORRECTIONS_FEED, "/corrections/feed.xml"),
         PageSpec(PageKind.SEARCH, urls.SEARCH_PATH),
@@ -182,6 +185,8 @@ def plan_pages(site: Site) -> list[PageSpec]:
     specs += [PageSpec(PageKind.DATA, f"/data/{name}", key=name) for name in DATA_FILES]
     return specs
 
+
+VERDICT_TONES_PATH = "/verdicts/tones.css"  # one file every page links (inline, 8 MB at 10,000 articles)
 
 DATA_FILES = (
     "claims.json",

@@ -18,13 +18,17 @@ JsonDict = dict[str, Any]
 WIKIDATA = "https://www.wikidata.org/wiki/"
 CLAIM_LIST_KINDS = ("claims", "verdict", "actor_claims", "actor_about")  # their item: the page's claims
 INDEX_KINDS = ("home", "actors", "tags", "tag", "actor_articles", *CLAIM_LIST_KINDS)
+# Indexes whose pages carry an ItemList of what they list: the short ones. The claim lists list places in
+# articles, not pages; /actors/ (every actor on one page: 75 KB of URLs at 1,000 actors, against the 512 KB a
+# page may weigh) and an actor's articles (50 a page) would add bytes no search engine shows.
+ITEM_LIST_KINDS = ("home", "tags", "tag")
 
 
 def build_jsonld(site: Site, kind: str, item: Any, page_path: str) -> JsonDict:
     """The page's structured data: one `@graph` of schema.org items."""
     if isinstance(item, Article):
         graph = [news_article(site, item), *claim_reviews(site, item)]
-    elif isinstance(item, Actor):
+    elif kind == "actor":
         graph = [actor_item(site, item, full=True)]
     elif kind in INDEX_KINDS:
         graph = [collection_page(site, kind, item, page_path)]
@@ -157,8 +161,6 @@ def appearance(site: Site, article: Article, claim: Claim) -> JsonDict:
 def list_entries(site: Site, kind: str, item: Any, page_path: str) -> list[str]:
     """The site path of each entry an index lists (an `ItemList` of URLs: Google's summary-page form; the
     names are on the page itself)."""
-    if kind == "actors":
-        return [a.path for a in site.actors.values()]
     if kind == "tags":
         return [t.path for t in site.tags.values()]
     if isinstance(item, Tag):  # this page's articles alone, like the home page's
@@ -170,8 +172,8 @@ def list_entries(site: Site, kind: str, item: Any, page_path: str) -> list[str]:
 
 
 def collection_page(site: Site, kind: str, item: Any, page_path: str) -> JsonDict:
-    """An index page: a `CollectionPage` whose main entity is the `ItemList` of the pages it lists (a list of
-    claims lists places in articles, `#claim-<id>`, not pages: no ItemList)."""
+    """An index page: a `CollectionPage`, whose main entity is the `ItemList` of the pages it lists on the short
+    indexes (ITEM_LIST_KINDS)."""
     urls = site.urls
     page: JsonDict = {
         "@type": "CollectionPage",
@@ -180,15 +182,13 @@ def collection_page(site: Site, kind: str, item: Any, page_path: str) -> JsonDic
         "description": page_description(site, kind, item),
         "inLanguage": site.config.language,
     }
-    if kind in CLAIM_LIST_KINDS:
+    if kind not in ITEM_LIST_KINDS:
         return page
     start = 1
     if kind == "home":  # the position of the page's first article among all (not a search: a page reads what it shows)
         start = first_position(site.urls.home_number(page_path), site.config.articles_per_page)
     elif kind == "tag":
         start = first_position(site.urls.page_number(page_path), site.config.articles_per_page)
-    elif kind == "actor_articles":
-        start = first_position(site.urls.page_number(page_path), site.config.claims_per_page)
     entries = list_entries(site, kind, item, page_path)
     return page | {
         "mainEntity": {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ssg.config import Verdict
 from ssg.model.types import Actor, Article, Page, Site, Tag
 from ssg.render.dates import rfc3339
 
@@ -24,10 +25,11 @@ STATIC_TITLES = {
     "corrections": "Corrections",
     "network": "Who appears with whom",
     "search": "Search",
-    "verdict": "Claims by verdict",
-    "actor_claims": "Claims by an actor",
-    "actor_about": "Claims about an actor",
-    "actor_articles": "Articles with an actor",
+}
+ACTOR_LIST_TITLES = {
+    "actor_claims": "Claims by {}",
+    "actor_about": "Claims about {}",
+    "actor_articles": "Articles with {}",
 }
 
 
@@ -43,9 +45,11 @@ def page_title(site: Site, kind: str, item: Any) -> str:
     if isinstance(item, Article | Page):
         return item.title
     if isinstance(item, Actor):
-        return item.name
+        return ACTOR_LIST_TITLES.get(kind, "{}").format(item.name)
     if isinstance(item, Tag):
         return f"Tag: {item.id}"
+    if isinstance(item, Verdict):
+        return f"Claims rated {item.label}"
     return STATIC_TITLES.get(kind, site.config.title)
 
 
@@ -54,6 +58,11 @@ def page_description(site: Site, kind: str, item: Any) -> str:
     config = site.config
     if isinstance(item, Article | Page) and item.summary:
         return item.summary
+    if isinstance(item, Actor) and kind in ACTOR_LIST_TITLES:
+        listed = {"actor_claims": "claims_by", "actor_about": "claims_about", "actor_articles": "article_keys"}[kind]
+        return f"{ACTOR_LIST_TITLES[kind].format(item.name)}: {len(getattr(item, listed))}, newest first."
+    if isinstance(item, Verdict):
+        return f"The claims {config.title} rated {item.label}: {len(site.claims_by_verdict.get(item.id, ()))}."
     if isinstance(item, Actor):
         role = f", {item.role}" if item.role else ""
         return (

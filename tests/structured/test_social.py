@@ -59,6 +59,24 @@ def test_actor_meta_names_the_actor(example: Built) -> None:
     assert og["og:description"][0].startswith("Vladimir Putin, President of Russia")
 
 
+def test_list_meta_names_the_actor_or_verdict_listed(any_site: Built) -> None:
+    """A shared link to an actor's or a verdict's list previews as that list, not as "Claims about an actor"."""
+    site = any_site.site
+    lists = {"actor_claims": "Claims by {}", "actor_about": "Claims about {}", "actor_articles": "Articles with {}"}
+    seen = 0
+    for spec in any_site.specs(*lists, "verdict"):
+        og = opengraph(any_site, spec.site_path)
+        if spec.kind == "verdict":
+            verdict = site.verdict(spec.key)
+            assert verdict is not None
+            assert og["og:title"] == [f"Claims rated {verdict.label}"]
+            assert str(len(site.claims_by_verdict.get(verdict.id, ()))) in og["og:description"][0]
+        else:
+            assert og["og:title"] == [lists[spec.kind].format(site.actors[spec.key].name)], spec.site_path
+        seen += 1
+    assert seen
+
+
 def test_og_locale_has_a_territory() -> None:
     assert og_locale("en") == "en_US"
     assert og_locale("pt-BR") == "pt_BR"

@@ -139,6 +139,28 @@ def test_activating_a_claim_lands_on_its_entry_in_the_claims_list(page, server, 
     assert entry.is_visible() and entry.bounding_box()["y"] < 900
 
 
+@browser_only
+def test_verdict_badges_take_the_colour_of_their_place_on_the_scale(page, server, example_site) -> None:  # type: ignore[no-untyped-def]
+    """The colours come from site.toml's order (/verdicts/tones.css), not from the ids: the best verdict's badge
+    is green, the worst scored one's red, an unscored one's grey; on the scale page, where every verdict is."""
+    config = example_site.site.config
+    page.goto(server + example_site.site.urls.url("/verdicts/"))
+    colours = page.evaluate(
+        "() => { const pill = n => getComputedStyle(document.documentElement).getPropertyValue(n).trim();"
+        " const rgb = c => { const e = document.createElement('i'); e.style.color = c; document.body.append(e);"
+        " const v = getComputedStyle(e).color; e.remove(); return v; };"
+        " const badges = {}; for (const b of document.querySelectorAll('.scale-label .verdict[data-verdict]'))"
+        " badges[b.dataset.verdict] = getComputedStyle(b).backgroundColor;"
+        " return {badges, true: rgb(pill('--pill-true')), false: rgb(pill('--pill-false')),"
+        " none: rgb(pill('--pill-none'))}; }"
+    )
+    scale, unscored = config.scale, [v for v in config.verdicts if not v.scored]
+    assert colours["badges"][scale[0].id] == colours["true"]
+    assert colours["badges"][scale[-1].id] == colours["false"]
+    for verdict in unscored:
+        assert colours["badges"][verdict.id] == colours["none"]
+
+
 AXE_KINDS = {
     "home": "/",
     "article": "article",
