@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from ssg.pipeline import Pipeline, RunOptions, search
+from ssg.pipeline import Pipeline, RunOptions, search, search_bundle
 from tests.conftest import make_corpus, run_ssg
 from tests.e2e.test_serve import ARTICLE, CHROMIUM, ServeProcess
 
@@ -196,6 +196,11 @@ def test_an_index_made_in_shards_answers_every_search_as_one_made_at_once(tmp_pa
     expected = answers(browser, tmp_path / "whole", queries)
     assert len(expected["talks"][0]) > 10 and expected[name][0] and expected["kind:Article"]
     assert answers(browser, tmp_path / "sharded", queries) == expected
+    (index,) = sharded.cache.search.values()  # merged again from the same shards: every index chunk is known
+    entry = (tmp_path / "sharded" / "pagefind" / search_bundle.ENTRY).read_bytes()
+    again, _ = search_bundle.merge(list(index.shards), entry, dict(index.chunks))
+    assert [name for name in again if name.startswith("index/") and again[name] is not None] == []
+    assert sum(name.startswith("index/") for name in again) == len(index.chunks) > 0
 
     article = sorted((site / "content" / "articles").glob("*.md"))[3]  # one shard indexed again, merged with the rest
     article.write_text(article.read_text(encoding="utf-8") + "\nThe quokkaphone was heard in the harbour.\n")
