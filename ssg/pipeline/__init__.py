@@ -159,7 +159,8 @@ class Pipeline:
                 pages = self.render(loaded, stale, destination, report, progress, (bases, values, log), rendered)
                 summary = update_output(destination, self.rendered_files(pages, report), known.settled.written)
             else:
-                search = self.plan_search(loaded, kept)  # Pagefind works while the pages render
+                same_model = bool(now) and now == log.versions  # every record as the last build's: so are the documents
+                search = self.plan_search(loaded, kept, same_model)  # Pagefind works while the pages render
                 pages = self.render(loaded, stale, destination, report, progress, (bases, values, log), rendered)
                 files = self.output_files(loaded, specs, pages, report, search)  # SiteError at the end: a page failed
                 if known.manifest is not None or known.inputs is not None:
@@ -265,12 +266,16 @@ class Pipeline:
         """The recorded reads of the pages in this output folder (kept in the cache by folder)."""
         return self.cache.reads.setdefault(self.output_key(), ReadLog())
 
-    def plan_search(self, loaded: LoadedSite, kept: Callable[[str], bool]) -> SearchPlan:
+    def plan_search(self, loaded: LoadedSite, kept: Callable[[str], bool], same_model: bool) -> SearchPlan:
         """The search bundle this build writes (pipeline/search.py: `plan_search`); a bundle removed or edited
-        by hand is not kept."""
+        by hand is not kept. When every record's version is the one the last build saw (`same_model`: a CI run
+        with a restored cache, say), its bundle is kept without making the documents again to compare (1.2 s at
+        10,000 articles): they are made from those records alone."""
         current = self.cache.search.get(self.output_key())
         if current is not None and not all(kept(rel_path) for rel_path in current.files):
             current = None
+        if same_model and current is not None:
+            return SearchPlan(kept=current)
         return plan_search(loaded.site, current, self.options.index_search)
 
     def changed_refs(self, known: Known, loaded: LoadedSite, log: ReadLog, now: dict[Ref, str]) -> list[Ref]:
