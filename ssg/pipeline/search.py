@@ -42,6 +42,9 @@ INDEX_DIR = "pagefind"  # in the output (SPEC §6)
 NICENESS = 10  # the indexing process's, and its Pagefind's
 SHARD_DOCUMENTS = 2000  # at most, a shard: Pagefind's memory is about 230 MB per 1,000 documents (bench corpus)
 SHARD_BALANCE = 70  # shards of about sqrt(70 n) documents: see shard_layout
+# Pagefinds at once: the pages render first (the indexing is niced), then the shards left use every core; a
+# Pagefind uses one core and about 190 MB for a shard of the bench corpus
+PAGEFINDS = max(1, min(2, os.cpu_count() or 1))
 
 
 class SearchIndexError(OutputError):
@@ -168,10 +171,6 @@ class PagefindService:
             raise SearchIndexError(f"the search index could not be made (Pagefind: {detail}); the output is unchanged")
         return files
 
-    def build(self, documents: Iterable[SearchDocument], language: str) -> dict[str, bytes]:
-        self.start(documents, language)
-        return self.finish()
-
 
 @dataclass(frozen=True, slots=True)
 class MadeShard:
@@ -287,11 +286,18 @@ def index_in_child(parent: int, work: Work, result: Connection) -> None:
 
 
 def make_bundle(work: Work, made_one: Callable[[MadeShard], None]) -> tuple[SearchIndex, dict[str, bytes | None]]:
+    """Index the shards to do, PAGEFINDS at a time (each handed to `made_one` when done), then merge them all."""
     made = dict(work.ready)
-    for shard in work.todo:
-        documents = (search_document(work.site, entry) for entry in shard.entries)
-        files = PagefindService().build(documents, work.site.config.language)
-        made[shard.digest] = MadeShard(*split_bundle(shard.digest, files))
+    todo = list(work.todo)
+    running: list[tuple[Shard, PagefindService]] = []
+    while todo or running:
+        while todo and len(running) < PAGEFINDS:
+            shard = todo.pop(0)
+            service = PagefindService()
+            service.start((search_document(work.site, entry) for entry in shard.entries), work.site.config.language)
+            running.append((shard, service))
+        shard, service = running.pop(0)
+        made[shard.digest] = MadeShard(*split_bundle(shard.digest, service.finish()))
         made_one(made[shard.digest])
     return merged_bundle(work, made)
 

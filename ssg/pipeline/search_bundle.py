@@ -33,6 +33,7 @@ import itertools
 import json
 import marshal
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -147,22 +148,29 @@ def merge(
             raise BundleError(f"two files of the merged bundle are both named {name}")
         return name
 
-    def add_chunk(words: list[list]) -> str:
-        key = chunk_key(words)
-        name = kept.get(key)
-        if name is None:
-            data = gzip.compress(SIGNATURE + cbor2.dumps([words]), compresslevel=6, mtime=0)
-            name = content_name(language, data)
-            if files.setdefault(f"index/{name}.pf_index", data) != data:
-                raise BundleError(f"two files of the merged bundle are both named {name}")
-        else:
-            files[f"index/{name}.pf_index"] = None
+    def add_chunk(key: str, data: bytes) -> str:
+        name = content_name(language, data)
+        if files.setdefault(f"index/{name}.pf_index", data) != data:
+            raise BundleError(f"two files of the merged bundle are both named {name}")
         chunk_names[key] = name
         return name
 
     field_maps = [None if meta[5] == fields else [fields.index(name) for name in meta[5]] for meta in metas]
-    words = merged_words(shards, metas, offsets, field_maps)
-    chunks = [[chunk[0][0], chunk[-1][0], add_chunk(chunk)] for chunk in cut(words)]
+    chunks: list[list] = []
+    compressing: list[tuple[list, str, Future[bytes]]] = []
+    with ThreadPoolExecutor(max_workers=1) as compressor:  # zlib lets go of the interpreter lock: the next
+        for chunk in cut(merged_words(shards, metas, offsets, field_maps)):  # chunk merges meanwhile
+            key = chunk_key(chunk)
+            bounds = [chunk[0][0], chunk[-1][0], kept.get(key)]
+            if bounds[2] is None:
+                raw = SIGNATURE + cbor2.dumps([chunk])
+                compressing.append((bounds, key, compressor.submit(gzip.compress, raw, 6, mtime=0)))
+            else:
+                files[f"index/{bounds[2]}.pf_index"] = None
+                chunk_names[key] = bounds[2]
+            chunks.append(bounds)
+        for bounds, key, future in compressing:
+            bounds[2] = add_chunk(key, future.result())
     trim_boundaries(chunks)
     filters = [
         [name, add("filter/", ".pf_filter", [name, values])] for name, values in merged_filters(shards, metas, offsets)
