@@ -21,7 +21,7 @@ from ssg.model.types import Site
 from ssg.output import OutputError
 from ssg.pipeline import Pipeline, RunOptions
 from ssg.pipeline.reuse.cache import CACHE_DIR, ContentCache
-from ssg.pipeline.search import Indexer, SearchIndexError
+from ssg.pipeline.search import Indexer, MadeShard, SearchIndexError
 
 PORT_TRIES = 10
 Log = Callable[[str], None]
@@ -93,7 +93,7 @@ class BackgroundSearch:
         self._cond = threading.Condition()
         self._site: Site | None = None  # the site to index next
         self._indexer: Indexer | None = None
-        self._shards: dict = {}  # shards made by indexings stopped before their merge: the next one goes on
+        self._shards: dict[str, MadeShard] = {}  # made by indexings stopped before their merge: the next goes on
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
         self._thread.start()

@@ -12,10 +12,8 @@ stage boundary with every diagnostic in a `SiteError`, and the output is untouch
 from __future__ import annotations
 
 import contextlib
-import gc
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from ssg.errors import Diagnostic, Report, SiteError
 from ssg.model.refs import Ref, versions
 from ssg.model.types import Site
 from ssg.output import Destination, OutputFile, WriteSummary, check_output_dir, update_output, write_output
+from ssg.pipeline.collector import collector_paused
 from ssg.pipeline.links import check_links, content_assets, linkable_paths, static_files
 from ssg.pipeline.load import LoadedSite, load_site
 from ssg.pipeline.parallel import default_jobs, parse_articles_parallel, render_bodies_parallel, render_pages_iter
@@ -159,8 +158,8 @@ class Pipeline:
                 pages = self.render(loaded, stale, destination, report, progress, (bases, values, log), rendered)
                 summary = update_output(destination, self.rendered_files(pages, report), known.settled.written)
             else:
-                same_model = bool(now) and now == log.versions  # every record as the last build's: so are the documents
-                search = self.plan_search(loaded, kept, same_model)  # Pagefind works while the pages render
+                same_records = bool(now) and now == log.versions  # every record's version as at the last build
+                search = self.plan_search(loaded, kept, same_records)  # Pagefind works while the pages render
                 pages = self.render(loaded, stale, destination, report, progress, (bases, values, log), rendered)
                 files = self.output_files(loaded, specs, pages, report, search)  # SiteError at the end: a page failed
                 if known.manifest is not None or known.inputs is not None:
@@ -266,17 +265,13 @@ class Pipeline:
         """The recorded reads of the pages in this output folder (kept in the cache by folder)."""
         return self.cache.reads.setdefault(self.output_key(), ReadLog())
 
-    def plan_search(self, loaded: LoadedSite, kept: Callable[[str], bool], same_model: bool) -> SearchPlan:
+    def plan_search(self, loaded: LoadedSite, kept: Callable[[str], bool], same_records: bool) -> SearchPlan:
         """The search bundle this build writes (pipeline/search.py: `plan_search`); a bundle removed or edited
-        by hand is not kept. When every record's version is the one the last build saw (`same_model`: a CI run
-        with a restored cache, say), its bundle is kept without making the documents again to compare (1.2 s at
-        10,000 articles): they are made from those records alone."""
+        by hand is not kept."""
         current = self.cache.search.get(self.output_key())
         if current is not None and not all(kept(rel_path) for rel_path in current.files):
             current = None
-        if same_model and current is not None:
-            return SearchPlan(kept=current)
-        return plan_search(loaded.site, current, self.options.index_search)
+        return plan_search(loaded.site, current, self.options.index_search, same_records=same_records)
 
     def changed_refs(self, known: Known, loaded: LoadedSite, log: ReadLog, now: dict[Ref, str]) -> list[Ref]:
         """The records whose groups must be digested again: those a patch replaced; in a long-lived pipeline,
@@ -420,26 +415,6 @@ class Pipeline:
             yield OutputFile(rel_path, source=source)
         for rel_path, made in search.files():
             yield OutputFile(rel_path, data=made)  # None: kept as it is
-
-
-@contextmanager
-def collector_paused(collect_after: bool = False) -> Iterator[None]:
-    """No cyclic garbage collection during a build: it makes millions of records (and unpickles as many from
-    the cache) with almost no cycles, and each full collection walked all of them again (a warm build at 10,000
-    articles: 9.0 s with it, 7.5 s without; memory the same). Afterwards what survives is frozen, so later
-    collections skip it too. A long-lived process (`ssg serve`) first collects what the build left unreachable
-    (Jinja environments are cycles): only what was made since the last freeze is walked, so that is cheap
-    after the first build, and nothing leaks from one rebuild to the next."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collect_after:
-            gc.collect()
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
 
 
 def build_site(options: RunOptions, progress: Progress | None = None) -> RunResult:

@@ -141,18 +141,11 @@ def merge(
         pages.extend(meta[1])
     files: dict[str, bytes | None] = {}
 
-    def add(folder: str, suffix: str, value: object) -> str:
-        data = encode(value)
+    def store(folder: str, suffix: str, data: bytes) -> str:
+        """A file of the bundle, named by its content."""
         name = content_name(language, data)
         if files.setdefault(f"{folder}{name}{suffix}", data) != data:
             raise BundleError(f"two files of the merged bundle are both named {name}")
-        return name
-
-    def add_chunk(key: str, data: bytes) -> str:
-        name = content_name(language, data)
-        if files.setdefault(f"index/{name}.pf_index", data) != data:
-            raise BundleError(f"two files of the merged bundle are both named {name}")
-        chunk_names[key] = name
         return name
 
     field_maps = [None if meta[5] == fields else [fields.index(name) for name in meta[5]] for meta in metas]
@@ -170,12 +163,13 @@ def merge(
                 chunk_names[key] = bounds[2]
             chunks.append(bounds)
         for bounds, key, future in compressing:
-            bounds[2] = add_chunk(key, future.result())
+            bounds[2] = chunk_names[key] = store("index/", ".pf_index", future.result())
     trim_boundaries(chunks)
     filters = [
-        [name, add("filter/", ".pf_filter", [name, values])] for name, values in merged_filters(shards, metas, offsets)
+        [name, store("filter/", ".pf_filter", encode([name, values]))]
+        for name, values in merged_filters(shards, metas, offsets)
     ]
-    meta_name = add("pagefind.", ".pf_meta", [versions.pop(), pages, chunks, filters, [], fields])
+    meta_name = store("pagefind.", ".pf_meta", encode([versions.pop(), pages, chunks, filters, [], fields]))
     entry_json = json.loads(entry)
     entry_json["languages"] = {language: {"hash": meta_name, "wasm": language, "page_count": len(pages)}}
     files[ENTRY] = json.dumps(entry_json, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
