@@ -82,9 +82,9 @@ class ReadLog:
                 known_ref = self.by_ref[ref] = []
             else:
                 ref = self.keys[known_ref[0]][0]
-            fields = self.fieldsets.setdefault(fields, fields)
-            found = self.ids[(ref, fields)] = len(self.keys)
-            self.keys.append((ref, fields))
+            key = (ref, self.fieldsets.setdefault(fields, fields))  # one tuple for the index and the list
+            found = self.ids[key] = len(self.keys)
+            self.keys.append(key)
             self.digests.append(digest)
             known_ref.append(found)
         return found
