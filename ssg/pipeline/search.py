@@ -202,6 +202,9 @@ class Indexer:
     preview) hands to its next Indexer, so an index interrupted by edit after edit still gets done."""
 
     def __init__(self, made: dict[str, MadeShard] | None = None) -> None:
+        """`made`: the caller's pool of finished shards, which this indexing adds to; without one, the shards
+        stay in the indexing process (a one-shot build: 50 MB the build need not hold at 10,000 articles)."""
+        self.pooled = made is not None
         self.made = made if made is not None else {}
         self._lock = threading.Lock()
         self._stopped = False
@@ -226,7 +229,8 @@ class Indexer:
     def start(self, work: Work) -> None:
         context = multiprocessing.get_context("fork" if can_fork() else "spawn")
         receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=index_in_child, args=(os.getpid(), work, sender), daemon=True)
+        args = (os.getpid(), work, sender, self.pooled)
+        process = context.Process(target=index_in_child, args=args, daemon=True)
         with self._lock:
             if self._stopped:
                 raise SearchIndexError("stopped")
@@ -268,9 +272,9 @@ class Indexer:
         return value  # type: ignore[return-value]
 
 
-def index_in_child(parent: int, work: Work, result: Connection) -> None:
+def index_in_child(parent: int, work: Work, result: Connection, send_shards: bool) -> None:
     """The indexing process, in a process group of its own (stopped with its Pagefind at once): `make_bundle`,
-    each shard and then the outcome sent to the build. No garbage collection: it would walk (and so copy)
+    each shard (when `send_shards`) and then the outcome sent to the build. No garbage collection: it would walk (and so copy)
     every object inherited from the build, and the merge makes millions of lists. A lower priority: the pages
     of a build, and the preview's next rebuild and reload, come first."""
     gc.disable()
@@ -278,7 +282,8 @@ def index_in_child(parent: int, work: Work, result: Connection) -> None:
     os.nice(NICENESS)
     end_with_parent(parent)
     try:
-        result.send(("ok", make_bundle(work, lambda shard: result.send(("shard", shard)))))
+        made_one = (lambda shard: result.send(("shard", shard))) if send_shards else (lambda shard: None)
+        result.send(("ok", make_bundle(work, made_one)))
     except (BundleError, SearchIndexError) as exc:
         result.send(("error", str(exc)))
     except BaseException:
