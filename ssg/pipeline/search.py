@@ -274,9 +274,9 @@ class Indexer:
 
 def index_in_child(parent: int, work: Work, result: Connection, send_shards: bool) -> None:
     """The indexing process, in a process group of its own (stopped with its Pagefind at once): `make_bundle`,
-    each shard (when `send_shards`) and then the outcome sent to the build. No garbage collection: it would walk (and so copy)
-    every object inherited from the build, and the merge makes millions of lists. A lower priority: the pages
-    of a build, and the preview's next rebuild and reload, come first."""
+    each shard (when `send_shards`) and then the outcome sent to the build. No garbage collection: it would
+    walk (and so copy) every object inherited from the build, and the merge makes millions of lists. A lower
+    priority: the pages of a build, and the preview's next rebuild and reload, come first."""
     gc.disable()
     os.setpgrp()
     os.nice(NICENESS)

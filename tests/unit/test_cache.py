@@ -24,6 +24,31 @@ def filled_cache() -> ContentCache:
     return cache
 
 
+def test_a_read_log_loads_group_for_group(tmp_path: Path) -> None:
+    """Groups share refs and field sets; a record gone since is digested "(gone)": all come back as saved, so
+    the next build finds the same pages stale."""
+    cache = ContentCache()
+    log = cache.reads.setdefault("/site/build", ReadLog())
+    title, card = frozenset({"title"}), frozenset({"name", ("roles", 0)})
+    pages = (
+        ((("article", "a.md"), title), (("actor", "ada"), card), (("article", "b.md"), title)),
+        ((("actor", "ada"), card), (("actor", "ada"), title), (("actor", "bo"), card)),
+    )
+    rendered = []
+    for number, groups in enumerate(pages, start=1):
+        spec = PageSpec(PageKind.HOME, "/" if number == 1 else f"/page/{number}/", number=number)
+        digest = lambda ref, fields: "(gone)" if ref == ("actor", "bo") else f"{ref}{sorted(map(str, fields))}"  # noqa: E731
+        rendered.append(log.intern(spec, "base", PageReads(("index.html",), groups), digest))
+    log.commit({}, rendered, {r.spec.rel_path for r in rendered})
+    save_cache(tmp_path, cache)
+    loaded = load_cache(tmp_path).reads["/site/build"]
+    assert loaded.keys == log.keys and loaded.digests == log.digests and loaded.by_ref == log.by_ref
+    assert loaded.pages == log.pages and loaded.ids == log.ids
+    assert loaded.stale([r.spec for r in rendered], lambda spec, templates: "base", [], lambda rel_path: True) == []
+    changed = loaded.ids[(("actor", "bo"), card)]
+    assert loaded.reading([changed]) == [rendered[1].spec]  # the page that read it, and only that one
+
+
 def test_a_saved_cache_loads_entry_for_entry(tmp_path: Path) -> None:
     saved = filled_cache()
     expected = {name: dict(getattr(saved, name)) for name in ("parsed", "bodies", "derived", "stats")}

@@ -23,7 +23,9 @@ from ssg.model.types import ActorEntry, Article, Claim, Page, Profile, Source
 from ssg.pipeline.reuse.reads import PageRecord, ReadLog
 from ssg.pipeline.search_bundle import SearchIndex, ShardBundle
 
-FORMAT = 5  # 2: recorded reads, not page digests; 3: field digests of text without its repr; 4: search; 5: shards
+# 2: recorded reads, not page digests; 3: field digests of text without its repr; 4: search; 5: shards;
+# 6: the read log saved compactly
+FORMAT = 6
 MAGIC = b"ssg-cache\n"
 CACHE_DIR = ".ssg-cache"
 
