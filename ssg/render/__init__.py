@@ -176,14 +176,29 @@ def plan_pages(site: Site) -> list[PageSpec]:
         ]
         specs.append(PageSpec(PageKind.TAG_FEED, tag.path + "feed.xml", key=tag.id))
     specs += [PageSpec(PageKind.PAGE, p.path, key=p.key) for p in site.pages]
+    listed = sum(1 for spec in specs if spec.kind not in UNLISTED and spec.rel_path.endswith(".html"))
     specs += [
         PageSpec(PageKind.NOT_FOUND, "/404.html"),
         PageSpec(PageKind.FEED, "/feed.xml"),
         PageSpec(PageKind.SITEMAP, "/sitemap.xml"),
+        *(PageSpec(PageKind.SITEMAP, sitemap_path(n), number=n) for n in range(1, sitemap_parts(listed) + 1)),
         PageSpec(PageKind.ROBOTS, "/robots.txt"),
     ]
     specs += [PageSpec(PageKind.DATA, f"/data/{name}", key=name) for name in DATA_FILES]
     return specs
+
+
+UNLISTED = (PageKind.NOT_FOUND, PageKind.SEARCH)  # HTML pages a sitemap leaves out (render/dates.py)
+SITEMAP_URLS = 50_000  # the most one sitemap file may list (sitemaps.org); beyond, /sitemap.xml is an index
+
+
+def sitemap_parts(listed: int) -> int:
+    """How many files the sitemap's URLs take beyond /sitemap.xml itself: none when they fit in it."""
+    return 0 if listed <= SITEMAP_URLS else -(-listed // SITEMAP_URLS)
+
+
+def sitemap_path(number: int) -> str:
+    return f"/sitemap-{number}.xml"
 
 
 VERDICT_TONES_PATH = "/verdicts/tones.css"  # one file every page links (inline, 8 MB at 10,000 articles)
@@ -238,6 +253,10 @@ def page_context(site: Site, spec: PageSpec, note: Note) -> dict[str, Any]:
         context["corrections"] = published_corrections(site, note)
     elif kind in LIST_KINDS:
         context.update(list_context(site, spec, note))
+    elif kind == PageKind.SITEMAP:  # /sitemap.xml (number 0): every URL, or the index of the parts
+        context["sitemap_part"] = spec.number
+        context["sitemap_size"] = SITEMAP_URLS
+        context["sitemap_path"] = sitemap_path
     if kind.is_feed:
         context["feed"] = feed_articles(site, spec, note)
     return context

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import feedparser
+import pytest
 from lxml import etree
 
+from ssg import render
 from ssg.model.types import sort_key
 from ssg.render.dates import rfc3339
 
-from .conftest import Built, build
+from .conftest import PREFIX_URL, REPO, Built, build
 
 XSD = Path(__file__).resolve().parent / "data" / "sitemap.xsd"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -90,3 +92,28 @@ def test_a_site_without_articles_has_a_valid_feed_and_sitemap(tmp_path: Path) ->
     }
     feed = feedparser.parse(built.file("/feed.xml").read_bytes())
     assert not feed.bozo and feed.entries == []
+
+
+def test_past_the_protocols_limit_the_sitemap_is_an_index_of_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """sitemaps.org allows 50,000 URLs a file (a 50,000-article site has 95,000 pages): beyond that, /sitemap.xml
+    is a sitemap index and the parts list every page once, each within the limit. Here the limit is 10."""
+    monkeypatch.setattr(render, "SITEMAP_URLS", 10)
+    built = build(REPO, tmp_path / "out", PREFIX_URL)
+    index = etree.parse(str(built.file("/sitemap.xml"))).getroot()
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    parts = [loc.text for loc in index.iterfind("s:sitemap/s:loc", NS)]
+    pages = {built.absolute(s.site_path) for s in built.html_specs() if s.kind not in ("404", "search")}
+    assert len(parts) == -(-len(pages) // 10) >= 2
+    schema = etree.XMLSchema(etree.parse(str(XSD)))
+    listed: list[str] = []
+    for number, loc in enumerate(parts, start=1):
+        assert loc == built.absolute(f"/sitemap-{number}.xml")
+        part = etree.parse(str(built.file(f"/sitemap-{number}.xml")))
+        assert schema.validate(part), schema.error_log
+        locs = [url.findtext("s:loc", namespaces=NS) for url in part.getroot().iterfind("s:url", NS)]
+        assert 0 < len(locs) <= 10
+        listed += locs
+    assert sorted(listed) == sorted(pages)
+    assert f"Sitemap: {built.absolute('/sitemap.xml')}" in built.text("/robots.txt")
