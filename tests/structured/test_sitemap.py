@@ -97,7 +97,7 @@ def test_a_site_without_articles_has_a_valid_feed_and_sitemap(tmp_path: Path) ->
 def test_past_the_protocols_limit_the_sitemap_is_an_index_of_parts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """sitemaps.org allows 50,000 URLs a file (a 50,000-article site has 95,000 pages): beyond that, /sitemap.xml
+    """sitemaps.org allows 50,000 URLs a file (a 50,000-article site has 90,000 pages): beyond that, /sitemap.xml
     is a sitemap index and the parts list every page once, each within the limit. Here the limit is 10."""
     monkeypatch.setattr(render, "SITEMAP_URLS", 10)
     built = build(REPO, tmp_path / "out", PREFIX_URL)
