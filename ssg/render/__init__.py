@@ -254,9 +254,8 @@ def page_context(site: Site, spec: PageSpec, note: Note) -> dict[str, Any]:
     elif kind in LIST_KINDS:
         context.update(list_context(site, spec, note))
     elif kind == PageKind.SITEMAP:  # /sitemap.xml (number 0): every URL, or the index of the parts
-        context["sitemap_part"] = spec.number
-        context["sitemap_size"] = SITEMAP_URLS
-        context["sitemap_path"] = sitemap_path
+        context.update(sitemap_part=spec.number, sitemap_size=SITEMAP_URLS)
+        context.update(sitemap_parts=sitemap_parts, sitemap_path=sitemap_path)
     if kind.is_feed:
         context["feed"] = feed_articles(site, spec, note)
     return context
