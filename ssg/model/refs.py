@@ -89,16 +89,20 @@ def field_token(record: Any, name: str | tuple[str, Any]) -> Any:
 
 
 def field_digest(record: Any, name: str | tuple[str, Any]) -> bytes:
-    """A short digest of what one field of a record holds (and of the field's name)."""
+    """A short digest of what one field of a record holds. The field's name is not in it: a group's digest
+    joins its fields' digests in the group's own order (render/recording.py), which names them. Text is
+    digested as itself, anything else as the repr of its token, in two domains (so `"None"` is not `None`)."""
+    if type(name) is str:  # the usual case, without the general path's calls: a text or scalar field
+        value = getattr(record, name, None)
+        kind = type(value)
+        if kind is str:
+            return hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=8, person=b"text").digest()
+        if kind in SCALARS or (kind is tuple and all(type(item) in SCALARS for item in value)):
+            return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=8).digest()
     value = field_token(record, name)
-    digest = hashlib.blake2b(repr(name).encode("utf-8"), digest_size=8)
-    if type(value) is str:  # most fields, and the long ones (bodies): their text, not its repr
-        digest.update(b"\0")
-        digest.update(value.encode("utf-8", "surrogatepass"))
-    else:
-        digest.update(b"\1")
-        digest.update(repr(value).encode("utf-8", "surrogatepass"))
-    return digest.digest()
+    if type(value) is str:
+        return hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=8, person=b"text").digest()
+    return hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=8).digest()
 
 
 class Resolver:

@@ -24,8 +24,8 @@ from ssg.pipeline.reuse.reads import PageRecord, ReadLog
 from ssg.pipeline.search_bundle import SearchIndex, ShardBundle
 
 # 2: recorded reads, not page digests; 3: field digests of text without its repr; 4: search; 5: shards;
-# 6: the read log saved compactly
-FORMAT = 6
+# 6: the read log saved compactly; 7: field digests without the field's name
+FORMAT = 7
 MAGIC = b"ssg-cache\n"
 CACHE_DIR = ".ssg-cache"
 

@@ -19,7 +19,7 @@ from jinja2 import Environment, TemplateNotFound
 from ssg.model.refs import Ref, Resolver
 from ssg.model.types import Site, fingerprint
 from ssg.render import PageReads, PageSpec
-from ssg.render.recording import Field, ReadDigests
+from ssg.render.recording import DIGEST_SIZE, GONE, Field, ReadDigests
 
 Group = tuple[Ref, frozenset[Field]]
 
@@ -50,7 +50,7 @@ class ReadLog:
     def __init__(self) -> None:
         self._ids: dict[Group, int] | None = {}  # made when first needed after loading (most builds render little)
         self.keys: list[Group] = []
-        self.digests: list[str] = []  # by group id: the values as the pages that read them show them
+        self.digests = bytearray()  # DIGEST_SIZE bytes a group, by id: the values as the pages that read them showed
         self.pages: dict[str, PageRecord] = {}  # by output rel_path
         self.by_ref: dict[Ref, list[int]] = {}  # the groups of each record
         self.versions: dict[Ref, str] = {}  # each record's version when the digests were last made (refs.versions)
@@ -58,16 +58,17 @@ class ReadLog:
 
     def __getstate__(self) -> tuple:
         """Saved compactly: each record's ref and each field set once, the groups as pairs of their numbers, the
-        digests as one string; then the pages and the versions. A group a tuple and a digest a string of their
-        own made a pickle of a million objects at 10,000 articles (and the pickler's memo of them, 60 MB more
-        while the cache was saved); the groups of each record and the index of groups are made again on load."""
+        digests as they are held (one run of bytes); then the pages and the versions. A group a tuple and a
+        digest a string of their own made a pickle of a million objects at 10,000 articles (and the pickler's
+        memo of them, 60 MB more while the cache was saved); the groups of each record and the index of groups
+        are made again on load."""
         refs = {ref: number for number, ref in enumerate(self.by_ref)}
         fieldsets: dict[frozenset[Field], int] = {}
         pairs = array("I")
         for ref, fields in self.keys:
             pairs.append(refs[ref])
             pairs.append(fieldsets.setdefault(fields, len(fieldsets)))
-        return list(refs), list(fieldsets), pairs, "\n".join(self.digests), self.pages, self.versions
+        return list(refs), list(fieldsets), pairs, bytes(self.digests), self.pages, self.versions
 
     def __setstate__(self, state: tuple) -> None:
         self.__init__()  # type: ignore[misc]
@@ -77,7 +78,7 @@ class ReadLog:
             ref = refs[pairs[number]]
             self.by_ref[ref].append(len(self.keys))
             self.keys.append((ref, fieldsets[pairs[number + 1]]))
-        self.digests = digests.split("\n") if self.keys else []
+        self.digests = bytearray(digests)
         self._ids = None
 
     @property
@@ -87,7 +88,11 @@ class ReadLog:
             self.fieldsets = {fields: fields for _, fields in self.keys}
         return self._ids
 
-    def group_id(self, ref: Ref, fields: frozenset[Field], digest: str) -> int:
+    def digest(self, group_id: int) -> bytes:
+        start = group_id * DIGEST_SIZE
+        return bytes(self.digests[start : start + DIGEST_SIZE])
+
+    def group_id(self, ref: Ref, fields: frozenset[Field], digest: bytes) -> int:
         """The number of a group (a new one starts with `digest`); refs and field sets are shared objects."""
         found = self.ids.get((ref, fields))
         if found is None:
@@ -99,7 +104,7 @@ class ReadLog:
             key = (ref, self.fieldsets.setdefault(fields, fields))  # one tuple for the index and the list
             found = self.ids[key] = len(self.keys)
             self.keys.append(key)
-            self.digests.append(digest)
+            self.digests += digest
             known_ref.append(found)
         return found
 
@@ -126,14 +131,14 @@ class ReadLog:
         old, new = Resolver(before), Resolver(after)
         return [ref for ref in self.by_ref if old(ref) is not new(ref)]
 
-    def changed_groups(self, refs: Iterable[Ref], values: GroupValues) -> dict[int, str]:
+    def changed_groups(self, refs: Iterable[Ref], values: GroupValues) -> dict[int, bytes]:
         """The groups of `refs` (the records that may have changed) whose values differ now (`values`, the new
         Site's) from when they were read, with their digests now."""
         changed: dict[int, str] = {}
         for ref in set(refs):
             for group_id in self.by_ref.get(ref, ()):
                 digest = values(ref, self.keys[group_id][1])
-                if digest != self.digests[group_id]:
+                if digest != self.digest(group_id):
                     changed[group_id] = digest
         return changed
 
@@ -169,12 +174,13 @@ class ReadLog:
             return []
         return [record.spec for record in self.pages.values() if not changed.isdisjoint(record.groups)]
 
-    def commit(self, changed: dict[int, str], rendered: Iterable[Rendered], present: set[str] | None) -> bool:
+    def commit(self, changed: dict[int, bytes], rendered: Iterable[Rendered], present: set[str] | None) -> bool:
         """After a successful write: groups take their new digests, rendered pages their new reads, and pages
         the site no longer has (None: the same as before) are forgotten. Whether anything changed."""
         touched = bool(changed)
         for group_id, digest in changed.items():
-            self.digests[group_id] = digest
+            start = group_id * DIGEST_SIZE
+            self.digests[start : start + DIGEST_SIZE] = digest
         for page in rendered:
             touched = True
             self.pages[page.spec.rel_path] = PageRecord(page.spec, page.base, page.templates, page.groups)
@@ -192,7 +198,7 @@ class ReadLog:
         log = ReadLog()
         for i in used:
             ref, fields = self.keys[i]
-            log.group_id(ref, fields, self.digests[i])
+            log.group_id(ref, fields, self.digest(i))
         log.versions = self.versions
         for rel_path, record in self.pages.items():
             groups = array("I", (renumber[i] for i in record.groups))
@@ -208,9 +214,9 @@ class GroupValues:
         self.resolve = Resolver(site)
         self.digests = ReadDigests()
 
-    def __call__(self, ref: Ref, fields: frozenset[Field]) -> str:
+    def __call__(self, ref: Ref, fields: frozenset[Field]) -> bytes:
         record = self.resolve(ref)
-        return "(gone)" if record is None else self.digests(record, fields)
+        return GONE if record is None else self.digests(record, fields)
 
 
 class PageBases:
