@@ -375,18 +375,19 @@ class Pipeline:
         rendered: list[Rendered],
     ) -> Iterator[tuple[str, Path | None]]:
         """(rel path, prepared file or None when its bytes are unchanged) of the given pages, as they are rendered
-        (in parallel when there are many); what each read goes to `rendered` (numbered in the read log as it
-        arrives, while the workers go on), template errors to `report`."""
+        (in parallel when there are many, in the order they were handed out); what each read goes to `rendered`
+        (numbered in the read log as it arrives, while the workers go on), template errors to `report`."""
         bases, values, log = reads
+        numbers = log.numbering(values)
         results = render_pages_iter(
             self.options.site_dir, loaded.site, specs, destination, self.options.workers, self.compiled
         )
-        for done, (spec, result) in enumerate(zip(specs, results, strict=True), start=1):
+        for done, (spec, result) in enumerate(results, start=1):
             if isinstance(result, Diagnostic):
                 report.diagnostics.append(result)
             else:
                 prepared, page = result
-                rendered.append(log.intern(spec, bases(spec, page.templates), page, values))
+                rendered.append(numbers.rendered(spec, bases(spec, page.templates), page))
                 yield spec.rel_path, prepared
             if progress:
                 progress(done, len(specs))

@@ -82,27 +82,30 @@ def render_pages_iter(
     destination: Destination,
     jobs: int,
     compiled: BytecodeCache | None = None,
-) -> Iterator[Rendered]:
-    """Each spec's prepared file (or None) and reads, or a diagnostic, in spec order. The workers write the files
+) -> Iterator[tuple[PageSpec, Rendered]]:
+    """Each spec with its prepared file (or None) and reads, or a diagnostic. The workers write the files
     themselves: sending 450 MB of pages back through pipes for one process to write was the slowest part.
 
-    Pages that list the whole site (the claims index alone takes seconds at 10,000 articles) go to the workers
-    first, one by one, so none of them finishes long after the rest; two of them are worth forking for."""
-    whole_site = [i for i, spec in enumerate(specs) if spec.kind.whole_site]
+    Pages that list the whole site (the open data alone takes seconds at 10,000 articles) go to the workers
+    first, one by one, so none of them finishes long after the rest; two of them are worth forking for.
+    Results come in the order the pages were handed out, which is the order each worker rendered its own:
+    a page's reads may use numbers its worker's table gave an earlier page (render/recording.py)."""
+    whole_site = [spec for spec in specs if spec.kind.whole_site]
     few = len(specs) < MIN_PARALLEL and len(whole_site) < 2
     if jobs <= 1 or few or not can_fork():
         _init_pages(site_dir, site, destination, compiled)
         try:
-            yield from map(render_one, specs)
+            yield from ((spec, render_one(spec)) for spec in specs)
         finally:
             forget_memoized(_WORKER["env"])
             _WORKER.clear()
         return
+    rest = [spec for spec in specs if not spec.kind.whole_site]
     with forked_pool(jobs, _init_pages, (site_dir, site, destination, compiled)) as pool:
-        first = {i: pool.submit(render_one, specs[i]) for i in whole_site}
-        rest = pool.map(render_one, [s for i, s in enumerate(specs) if i not in first], chunksize=CHUNK)
-        for i in range(len(specs)):
-            yield first[i].result() if i in first else next(rest)
+        first = [pool.submit(render_one, spec) for spec in whole_site]
+        results = pool.map(render_one, rest, chunksize=CHUNK)
+        yield from ((spec, future.result()) for spec, future in zip(whole_site, first, strict=True))
+        yield from zip(rest, results, strict=True)
 
 
 def _init_parse(config: SiteConfig, urls: Urls, profile_ids: set[str], parsed: dict) -> None:

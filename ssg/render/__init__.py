@@ -30,7 +30,7 @@ from ssg.render.lists import (
     verdict_claims,
 )
 from ssg.render.pictures import render_bars, render_columns, render_ego_network, render_network
-from ssg.render.recording import PageReads, page_reads, recording, track
+from ssg.render.recording import PageReads, recording, track
 from ssg.urls import Urls
 
 __all__ = [
@@ -377,4 +377,4 @@ def render_recorded(
     """Render one page through `write` (which takes its parts), recording what it read."""
     with recording(env) as recorder:
         result = write(render_page_parts(env, site, spec, recorder.note))
-    return result, page_reads(recorder)
+    return result, recorder.reads()

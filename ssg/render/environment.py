@@ -24,7 +24,7 @@ from markupsafe import Markup
 from ssg.model.types import Date, Site, day_of
 from ssg.render.dates import newest, rfc3339, sitemap_entries
 from ssg.render.jsonld import build_jsonld
-from ssg.render.recording import Captured, RecordingEnvironment, recorded
+from ssg.render.recording import RecordingEnvironment, recorded
 from ssg.render.social import social_meta
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
@@ -123,27 +123,28 @@ def shared_macros(env: Environment) -> Iterator[tuple[Any, str, Any]]:
 
 class MemoizedMacro:
     """A macro whose output is kept per arguments (records by identity: they are frozen for the build), with
-    what its first call read, which counts again for every page that uses the kept output."""
+    the bundle of what its first call read (render/recording.py), which counts again for every page that uses
+    the kept output. An output kept while nothing was recorded is made again the first time a page records."""
 
     def __init__(self, macro: Macro, env: Environment):
         self.macro = macro
         self.env = env
-        self.results: dict[tuple, tuple[tuple, Markup, Captured]] = {}
+        self.results: dict[tuple, tuple[tuple, Markup, int | None]] = {}
 
     def __call__(self, *args: Any, **kwargs: Any) -> Markup:
         key = (tuple(id(a) if is_record(a) else a for a in args), tuple(sorted(kwargs.items())))
         recorder = getattr(self.env, "recorder", None)
         found = self.results.get(key)
-        if found is None:
+        if found is None or (recorder is not None and found[2] is None):
             if recorder is not None:
                 recorder.begin()
             try:
                 output = self.macro(*args, **kwargs)
             finally:
-                captured = recorder.end() if recorder is not None else ()
-            found = self.results[key] = (args, output, captured)  # args kept: ids stay unique
+                bundle = recorder.end() if recorder is not None else None
+            found = self.results[key] = (args, output, bundle)  # args kept: ids stay unique
         elif recorder is not None:
-            recorder.replay(found[2])
+            recorder.replay(found[2])  # type: ignore[arg-type]
         return found[1]
 
 

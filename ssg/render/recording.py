@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
+import os
+from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,39 +29,109 @@ from ssg.model.refs import KEYED, Ref, field_digest, method_reads, ref_of
 
 PLAIN = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime, bytes})  # values that hold no record
 Field = str | tuple[str, Any]  # a field, or one entry of a mapping field: ("actors", "ada-quill")
-Captured = tuple[tuple[Any, frozenset[Field]], ...]
 DIGEST_SIZE = 12  # bytes of a group's digest
 GONE = bytes(DIGEST_SIZE)  # the digest of a group whose record is gone
 
 
 @dataclass(frozen=True, slots=True)
 class PageReads:
-    """What one page read: the templates it loaded, and per record (by its ref) the fields it read."""
+    """What one page read, as numbers of the `ReadTable` of the process that rendered it (`table` names it):
+    the (record, fields) groups the page read itself and the bundles (a memoized macro's reads) it used. With
+    them come the groups and bundles that table numbered since it last sent any, so the read log learns each
+    once (pipeline/reuse/reads.py: `ReadNumbers`); `first_group` and `first_bundle` are their numbers."""
 
     templates: tuple[str, ...]
-    groups: tuple[tuple[Ref, frozenset[Field]], ...]
+    table: tuple[int, int]
+    groups: array
+    bundles: array
+    new_groups: tuple[tuple[Ref, frozenset[Field]], ...] = ()
+    first_group: int = 0
+    new_bundles: tuple[array, ...] = ()
+    first_bundle: int = 0
+
+
+class ReadTable:
+    """Numbers for what pages read, made in the process that renders them (one table per Jinja environment,
+    so per render worker and build): a group, (record, fields), and a bundle, the groups a memoized macro's
+    output read (the same claim's list item on hundreds of pages), are numbered the first time they are seen.
+    A page then sends numbers, not a million (ref, fields) pairs to pickle, unpickle and look up again, and a
+    bundle is one number wherever its macro output is used."""
+
+    def __init__(self) -> None:
+        self.token = (os.getpid(), next(_TABLES))
+        self.numbers: dict[tuple[int, frozenset[Field]], int] = {}  # (id(record), fields) -> number
+        self.records: list[Any] = []  # each numbered record, kept: its id stays unique
+        self.fieldsets: dict[frozenset[Field], frozenset[Field]] = {}  # one object per set of fields (memory)
+        self.bundles: list[array] = []  # by number: the numbers of the groups each bundle read
+        self.new_groups: list[tuple[Ref, frozenset[Field]]] = []
+        self.new_bundles: list[array] = []
+
+    def groups(self, fields: dict[int, tuple[Any, set[Field]]]) -> array:
+        """The numbers of what a recorder noted (records without a ref are part of one that has)."""
+        numbers = self.numbers
+        found = array("I")
+        for key, (record, names) in fields.items():
+            frozen = frozenset(names)
+            number = numbers.get((key, frozen))
+            if number is None:
+                ref = ref_of(record)
+                if ref is None:
+                    continue
+                frozen = self.fieldsets.setdefault(frozen, frozen)
+                number = numbers[(key, frozen)] = len(self.records)
+                self.records.append(record)
+                self.new_groups.append((ref, frozen))
+            found.append(number)
+        return found
+
+    def bundle(self, fields: dict[int, tuple[Any, set[Field]]], bundles: set[int]) -> int:
+        """A new bundle: these groups and those of the bundles used inside it."""
+        numbers = set(self.groups(fields))
+        for inner in bundles:
+            numbers.update(self.bundles[inner])
+        found = array("I", sorted(numbers))
+        self.bundles.append(found)
+        self.new_bundles.append(found)
+        return len(self.bundles) - 1
+
+    def page_reads(self, templates: tuple[str, ...], groups: array, bundles: set[int]) -> PageReads:
+        """A page's reads, with what this table numbered since the last page it sent."""
+        reads = PageReads(
+            templates,
+            self.token,
+            groups,
+            array("I", sorted(bundles)),
+            tuple(self.new_groups),
+            len(self.records) - len(self.new_groups),
+            tuple(self.new_bundles),
+            len(self.bundles) - len(self.new_bundles),
+        )
+        self.new_groups.clear()
+        self.new_bundles.clear()
+        return reads
+
+
+_TABLES = itertools.count()
 
 
 class Recorder:
-    """The reads of one page as it renders: by record identity, the record and the fields read; template names."""
+    """The reads of one page as it renders: by record identity, the record and the fields read; the bundles
+    of memoized macros it used; template names."""
 
-    __slots__ = ("fields", "fieldsets", "frames", "templates")
+    __slots__ = ("bundles", "fields", "frames", "table", "templates")
 
-    def __init__(self, fieldsets: dict[frozenset[Field], frozenset[Field]] | None = None) -> None:
+    def __init__(self, table: ReadTable | None = None) -> None:
         self.fields: dict[int, tuple[Any, set[Field]]] = {}  # the record is kept: its id stays unique
+        self.bundles: set[int] = set()
         self.templates: set[str] = set()
-        self.frames: list[dict[int, tuple[Any, set[Field]]]] = []
-        self.fieldsets = fieldsets if fieldsets is not None else {}  # one object per set of fields (memory)
+        self.frames: list[tuple[dict[int, tuple[Any, set[Field]]], set[int]]] = []
+        self.table = table if table is not None else ReadTable()
 
     def wrap(self, value: Any) -> Any:
         """What Python helpers get for a value they read. A method, not a closure kept on the recorder: that
         would be a reference cycle, and a build pauses the cyclic collector (every page's reads stayed in the
         render workers' memory until the end)."""
         return track(value, self)
-
-    def fieldset(self, names: set[Field]) -> frozenset[Field]:
-        fields = frozenset(names)
-        return self.fieldsets.setdefault(fields, fields)
 
     def note(self, record: Any, name: Field) -> None:
         entry = self.fields.get(id(record))
@@ -68,23 +141,21 @@ class Recorder:
 
     def begin(self) -> None:
         """Start capturing apart (a memoized macro's first call), to replay the reads on later calls."""
-        self.frames.append(self.fields)
-        self.fields = {}
+        self.frames.append((self.fields, self.bundles))
+        self.fields, self.bundles = {}, set()
 
-    def end(self) -> Captured:
-        """The reads since `begin`, which also count for the page around them."""
-        captured = tuple((record, self.fieldset(names)) for record, names in self.fields.values())
-        self.fields = self.frames.pop()
-        self.replay(captured)
-        return captured
+    def end(self) -> int:
+        """The reads since `begin`, as a bundle, which also counts for the page (or bundle) around them."""
+        bundle = self.table.bundle(self.fields, self.bundles)
+        self.fields, self.bundles = self.frames.pop()
+        self.bundles.add(bundle)
+        return bundle
 
-    def replay(self, captured: Captured) -> None:
-        fields = self.fields
-        for record, names in captured:
-            entry = fields.get(id(record))
-            if entry is None:
-                entry = fields[id(record)] = (record, set())
-            entry[1].update(names)
+    def replay(self, bundle: int) -> None:
+        self.bundles.add(bundle)
+
+    def reads(self) -> PageReads:
+        return self.table.page_reads(tuple(sorted(self.templates)), self.table.groups(self.fields), self.bundles)
 
     def read(self, record: Any, name: str, wrap: Callable[[Any], Any]) -> Any:
         """`record.name`, noted; a method's declared reads are noted instead, and a mapping is a ReadMap."""
@@ -284,11 +355,11 @@ def recorded(env: Environment, helper: Callable[..., Any], *bound: Any) -> Calla
 
 @contextmanager
 def recording(env: Environment) -> Iterator[Recorder]:
-    """Record what is rendered with `env` inside the block."""
-    fieldsets = getattr(env, "fieldsets", None)
-    if fieldsets is None:
-        fieldsets = env.fieldsets = {}  # type: ignore[attr-defined]
-    recorder = Recorder(fieldsets)
+    """Record what is rendered with `env` inside the block (numbered in the environment's `ReadTable`)."""
+    table = getattr(env, "read_table", None)
+    if table is None:
+        table = env.read_table = ReadTable()  # type: ignore[attr-defined]
+    recorder = Recorder(table)
     env.recorder = recorder  # type: ignore[attr-defined]
     try:
         yield recorder
@@ -320,12 +391,3 @@ class ReadDigests:
                 digest = known[name] = field_digest(record, name)
             parts.append(digest)
         return hashlib.blake2b(b"".join(parts), digest_size=DIGEST_SIZE).digest()
-
-
-def page_reads(recorder: Recorder) -> PageReads:
-    groups = []
-    for record, names in recorder.fields.values():
-        ref = ref_of(record)
-        if ref is not None:
-            groups.append((ref, recorder.fieldset(names)))
-    return PageReads(tuple(sorted(recorder.templates)), tuple(groups))

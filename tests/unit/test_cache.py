@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from array import array
 from pathlib import Path
 
 from ssg.pipeline.reuse.cache import CHUNK, ContentCache, cache_file, load_cache, save_cache
@@ -18,6 +19,21 @@ def short(text: str) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=DIGEST_SIZE).digest()
 
 
+class Table:
+    """Numbers groups as a render process's ReadTable does: each the first time, sent with its definition."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[tuple, int] = {}
+
+    def reads(self, groups: tuple) -> PageReads:
+        first = len(self.numbers)
+        new = tuple(group for group in dict.fromkeys(groups) if group not in self.numbers)
+        for group in new:
+            self.numbers[group] = len(self.numbers)
+        numbers = array("I", (self.numbers[group] for group in groups))
+        return PageReads(("index.html",), (1, 0), numbers, array("I"), new, first)
+
+
 def filled_cache() -> ContentCache:
     cache = ContentCache()
     for number in range(2 * CHUNK + 7):  # the big tables are saved in chunks: more than two of them
@@ -27,9 +43,10 @@ def filled_cache() -> ContentCache:
         cache.put(cache.derived, key, f"listing {number}")
         cache.stats[f"content/articles/a{number}.md"] = ((number, number * 10), "salt", key)
     log = cache.reads.setdefault("/site/build", ReadLog())
-    reads = PageReads(("index.html",), ((("article", "a.md"), frozenset({"title"})),))
+    reads = Table().reads(((("article", "a.md"), frozenset({"title"})),))
     spec = PageSpec(PageKind.HOME, "/", number=1)
-    log.commit({}, [log.intern(spec, "base", reads, lambda ref, fields: DIGEST)], {"index.html"})
+    page = log.numbering(lambda ref, fields: DIGEST).rendered(spec, "base", reads)  # type: ignore[arg-type]
+    log.commit({}, [page], {"index.html"})
     return cache
 
 
@@ -44,10 +61,11 @@ def test_a_read_log_loads_group_for_group(tmp_path: Path) -> None:
         ((("actor", "ada"), card), (("actor", "ada"), title), (("actor", "bo"), card)),
     )
     rendered = []
+    digest = lambda ref, fields: GONE if ref == ("actor", "bo") else short(f"{ref}{sorted(map(str, fields))}")  # noqa: E731
+    numbers, table = log.numbering(digest), Table()  # type: ignore[arg-type]
     for number, groups in enumerate(pages, start=1):
         spec = PageSpec(PageKind.HOME, "/" if number == 1 else f"/page/{number}/", number=number)
-        digest = lambda ref, fields: GONE if ref == ("actor", "bo") else short(f"{ref}{sorted(map(str, fields))}")  # noqa: E731
-        rendered.append(log.intern(spec, "base", PageReads(("index.html",), groups), digest))
+        rendered.append(numbers.rendered(spec, "base", table.reads(groups)))
     log.commit({}, rendered, {r.spec.rel_path for r in rendered})
     save_cache(tmp_path, cache)
     loaded = load_cache(tmp_path).reads["/site/build"]

@@ -22,6 +22,7 @@ from ssg.render import PageReads, PageSpec
 from ssg.render.recording import DIGEST_SIZE, GONE, Field, ReadDigests
 
 Group = tuple[Ref, frozenset[Field]]
+Digester = Callable[[Ref, frozenset[Field]], bytes]  # a group's digest now (GroupValues)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +93,9 @@ class ReadLog:
         start = group_id * DIGEST_SIZE
         return bytes(self.digests[start : start + DIGEST_SIZE])
 
-    def group_id(self, ref: Ref, fields: frozenset[Field], digest: bytes) -> int:
-        """The number of a group (a new one starts with `digest`); refs and field sets are shared objects."""
+    def group_id(self, ref: Ref, fields: frozenset[Field], digest: bytes | Digester) -> int:
+        """The number of a group; a new one starts with `digest` (or the digest `values` give it now). Refs and
+        field sets are shared objects."""
         found = self.ids.get((ref, fields))
         if found is None:
             known_ref = self.by_ref.get(ref)
@@ -104,20 +106,13 @@ class ReadLog:
             key = (ref, self.fieldsets.setdefault(fields, fields))  # one tuple for the index and the list
             found = self.ids[key] = len(self.keys)
             self.keys.append(key)
-            self.digests += digest
+            self.digests += digest if isinstance(digest, bytes) else digest(ref, fields)
             known_ref.append(found)
         return found
 
-    def intern(self, spec: PageSpec, base: str, reads: PageReads, values: GroupValues) -> Rendered:
-        """One rendered page's reads as group numbers (taken as they arrive: what workers send is dropped). A new
-        group is digested in `values`, the Site the page was rendered from; a known one is current already
-        (`changed_groups` gave the new digest of every group whose record changed)."""
-        ids = array("I")
-        known = self.ids
-        for ref, fields in reads.groups:
-            found = known.get((ref, fields))
-            ids.append(found if found is not None else self.group_id(ref, fields, values(ref, fields)))
-        return Rendered(spec, base, reads.templates, ids)
+    def numbering(self, values: GroupValues) -> ReadNumbers:
+        """What turns the pages' reads of one build into rendered pages of this log."""
+        return ReadNumbers(self, values)
 
     def changed_versions(self, now: dict[Ref, str]) -> list[Ref]:
         """The records read by some page whose version is not the one their digests were made from (a one-shot
@@ -204,6 +199,34 @@ class ReadLog:
             groups = array("I", (renumber[i] for i in record.groups))
             log.pages[rel_path] = PageRecord(record.spec, record.base, record.templates, groups)
         return log
+
+
+class ReadNumbers:
+    """The read log's group numbers for the numbers the render processes' tables sent in one build
+    (render/recording.py: `ReadTable`). Each table's pages arrive in the order it numbered them (the
+    renderers' results are taken in the order the pages were handed out), so each group and bundle is
+    defined before a page uses it; a new group is digested in `values`, the Site the page was rendered from
+    (a known one is current already: `changed_groups` gave the new digest of every group whose record
+    changed)."""
+
+    def __init__(self, log: ReadLog, values: GroupValues):
+        self.log, self.values = log, values
+        self.groups: dict[tuple[int, int], list[int]] = {}  # table -> log number of each of its groups
+        self.bundles: dict[tuple[int, int], list[array]] = {}  # table -> log numbers of each bundle's groups
+
+    def rendered(self, spec: PageSpec, base: str, reads: PageReads) -> Rendered:
+        groups = self.groups.setdefault(reads.table, [])
+        bundles = self.bundles.setdefault(reads.table, [])
+        if reads.first_group != len(groups) or reads.first_bundle != len(bundles):
+            raise RuntimeError(f"the reads of {spec.rel_path} arrived before the reads they refer to")
+        log, values = self.log, self.values
+        groups += [log.group_id(ref, fields, values) for ref, fields in reads.new_groups]
+        for numbers in reads.new_bundles:
+            bundles.append(array("I", map(groups.__getitem__, numbers)))
+        found = set(map(groups.__getitem__, reads.groups))
+        for bundle in reads.bundles:
+            found.update(bundles[bundle])
+        return Rendered(spec, base, reads.templates, array("I", sorted(found)))
 
 
 class GroupValues:

@@ -1,0 +1,70 @@
+"""Recorded reads on their way from a render process to the read log (render/recording.py, reuse/reads.py):
+a page's reads travel as numbers of its process's table, a memoized macro's reads as one bundle, and the log
+ends with the same (record, fields) groups a page read, whichever way they came."""
+
+from __future__ import annotations
+
+import pytest
+
+from ssg.model.types import Tag
+from ssg.pipeline.reuse.reads import ReadLog
+from ssg.render import PageKind, PageSpec
+from ssg.render.recording import DIGEST_SIZE, ReadTable, Recorder
+
+HARBOUR = Tag("harbour", "/tags/harbour/", ("a.md", "b.md"))
+FERRY = Tag("ferry", "/tags/ferry/", ("c.md",))
+
+
+def digest(ref: tuple, fields: frozenset) -> bytes:
+    return repr((ref, sorted(fields))).encode()[:DIGEST_SIZE].ljust(DIGEST_SIZE)
+
+
+def page(number: int) -> PageSpec:
+    return PageSpec(PageKind.HOME, "/" if number == 1 else f"/page/{number}/", number=number)
+
+
+def groups_of(log: ReadLog, rendered) -> set[tuple]:
+    return {log.keys[number] for number in rendered.groups}
+
+
+def test_a_macro_s_reads_count_for_every_page_that_uses_its_output() -> None:
+    """The first page renders the macro (its reads become a bundle, nested ones included); the second uses
+    the kept output and only names the bundle: both pages read the same groups in the log."""
+    table, log = ReadTable(), ReadLog()
+    numbers = log.numbering(digest)
+
+    first = Recorder(table)
+    first.note(HARBOUR, "path")
+    first.begin()  # the outer macro
+    first.note(HARBOUR, "id")
+    first.begin()  # a macro inside it
+    first.note(FERRY, "article_keys")
+    inner = first.end()
+    outer = first.end()
+    second = Recorder(table)
+    second.replay(outer)
+
+    one = numbers.rendered(page(1), "base", first.reads())
+    two = numbers.rendered(page(2), "base", second.reads())
+    ferry = (("tag", "ferry"), frozenset({"article_keys"}))
+    harbour_id, harbour_path = (("tag", "harbour"), frozenset({"id"})), (("tag", "harbour"), frozenset({"path"}))
+    assert groups_of(log, one) == {harbour_path, harbour_id, ferry}
+    assert groups_of(log, two) == {harbour_id, ferry}
+    assert inner != outer and len(log.keys) == 3  # each group numbered once in the log
+    assert log.digest(log.ids[ferry]) == digest(*ferry)
+
+
+def test_reads_that_arrive_before_what_they_refer_to_are_refused() -> None:
+    """A page's numbers mean something only after the pages that defined them: taken out of order, the build
+    stops with ssg's own error rather than recording the wrong groups."""
+    table, log = ReadTable(), ReadLog()
+    first, second = Recorder(table), Recorder(table)
+    first.note(HARBOUR, "id")
+    defining = first.reads()
+    second.note(HARBOUR, "id")
+    using = second.reads()
+    with pytest.raises(RuntimeError, match="arrived before"):
+        log.numbering(digest).rendered(page(2), "base", using)
+    assert groups_of(log, log.numbering(digest).rendered(page(1), "base", defining)) == {
+        (("tag", "harbour"), frozenset({"id"}))
+    }
