@@ -123,7 +123,7 @@ def shared_macros(env: Environment) -> Iterator[tuple[Any, str, Any]]:
 
 class MemoizedMacro:
     """A macro whose output is kept per arguments (records by identity: they are frozen for the build), with
-    the bundle of what its first call read (render/recording.py), which counts again for every page that uses
+    the capture of what its first call read (render/recording.py), which counts again for every page that uses
     the kept output. An output kept while nothing was recorded is made again the first time a page records."""
 
     def __init__(self, macro: Macro, env: Environment):
@@ -141,8 +141,8 @@ class MemoizedMacro:
             try:
                 output = self.macro(*args, **kwargs)
             finally:
-                bundle = recorder.end() if recorder is not None else None
-            found = self.results[key] = (args, output, bundle)  # args kept: ids stay unique
+                capture = recorder.end() if recorder is not None else None
+            found = self.results[key] = (args, output, capture)  # args kept: ids stay unique
         elif recorder is not None:
             recorder.replay(found[2])  # type: ignore[arg-type]
         return found[1]

@@ -36,35 +36,35 @@ GONE = bytes(DIGEST_SIZE)  # the digest of a group whose record is gone
 @dataclass(frozen=True, slots=True)
 class PageReads:
     """What one page read, as numbers of the `ReadTable` of the process that rendered it (`table` names it):
-    the (record, fields) groups the page read itself and the bundles (a memoized macro's reads) it used. With
-    them come the groups and bundles that table numbered since it last sent any, so the read log learns each
-    once (pipeline/reuse/reads.py: `ReadNumbers`); `first_group` and `first_bundle` are their numbers."""
+    the (record, fields) groups the page read itself and the captures (a memoized macro's reads) it used. With
+    them come the groups and captures that table numbered since it last sent any, so the read log learns each
+    once (pipeline/reuse/reads.py: `ReadNumbers`); `first_group` and `first_capture` are their numbers."""
 
     templates: tuple[str, ...]
     table: tuple[int, int]
     groups: array
-    bundles: array
+    captures: array
     new_groups: tuple[tuple[Ref, frozenset[Field]], ...] = ()
     first_group: int = 0
-    new_bundles: tuple[array, ...] = ()
-    first_bundle: int = 0
+    new_captures: tuple[array, ...] = ()
+    first_capture: int = 0
 
 
 class ReadTable:
     """Numbers for what pages read, made in the process that renders them (one table per Jinja environment,
-    so per render worker and build): a group, (record, fields), and a bundle, the groups a memoized macro's
+    so per render worker and build): a group, (record, fields), and a capture, the groups a memoized macro's
     output read (the same claim's list item on hundreds of pages), are numbered the first time they are seen.
     A page then sends numbers, not a million (ref, fields) pairs to pickle, unpickle and look up again, and a
-    bundle is one number wherever its macro output is used."""
+    capture is one number wherever its macro output is used."""
 
     def __init__(self) -> None:
         self.token = (os.getpid(), next(_TABLES))
         self.numbers: dict[tuple[int, frozenset[Field]], int] = {}  # (id(record), fields) -> number
         self.records: list[Any] = []  # each numbered record, kept: its id stays unique
         self.fieldsets: dict[frozenset[Field], frozenset[Field]] = {}  # one object per set of fields (memory)
-        self.bundles: list[array] = []  # by number: the numbers of the groups each bundle read
+        self.captures: list[array] = []  # by number: the numbers of the groups each capture read
         self.new_groups: list[tuple[Ref, frozenset[Field]]] = []
-        self.new_bundles: list[array] = []
+        self.new_captures: list[array] = []
 
     def groups(self, fields: dict[int, tuple[Any, set[Field]]]) -> array:
         """The numbers of what a recorder noted (records without a ref are part of one that has)."""
@@ -84,30 +84,30 @@ class ReadTable:
             found.append(number)
         return found
 
-    def bundle(self, fields: dict[int, tuple[Any, set[Field]]], bundles: set[int]) -> int:
-        """A new bundle: these groups and those of the bundles used inside it."""
+    def capture(self, fields: dict[int, tuple[Any, set[Field]]], captures: set[int]) -> int:
+        """A new capture: these groups and those of the captures used inside it."""
         numbers = set(self.groups(fields))
-        for inner in bundles:
-            numbers.update(self.bundles[inner])
+        for inner in captures:
+            numbers.update(self.captures[inner])
         found = array("I", sorted(numbers))
-        self.bundles.append(found)
-        self.new_bundles.append(found)
-        return len(self.bundles) - 1
+        self.captures.append(found)
+        self.new_captures.append(found)
+        return len(self.captures) - 1
 
-    def page_reads(self, templates: tuple[str, ...], groups: array, bundles: set[int]) -> PageReads:
+    def page_reads(self, templates: tuple[str, ...], groups: array, captures: set[int]) -> PageReads:
         """A page's reads, with what this table numbered since the last page it sent."""
         reads = PageReads(
             templates,
             self.token,
             groups,
-            array("I", sorted(bundles)),
+            array("I", sorted(captures)),
             tuple(self.new_groups),
             len(self.records) - len(self.new_groups),
-            tuple(self.new_bundles),
-            len(self.bundles) - len(self.new_bundles),
+            tuple(self.new_captures),
+            len(self.captures) - len(self.new_captures),
         )
         self.new_groups.clear()
-        self.new_bundles.clear()
+        self.new_captures.clear()
         return reads
 
 
@@ -115,14 +115,14 @@ _TABLES = itertools.count()
 
 
 class Recorder:
-    """The reads of one page as it renders: by record identity, the record and the fields read; the bundles
+    """The reads of one page as it renders: by record identity, the record and the fields read; the captures
     of memoized macros it used; template names."""
 
-    __slots__ = ("bundles", "fields", "frames", "table", "templates")
+    __slots__ = ("captures", "fields", "frames", "table", "templates")
 
     def __init__(self, table: ReadTable | None = None) -> None:
         self.fields: dict[int, tuple[Any, set[Field]]] = {}  # the record is kept: its id stays unique
-        self.bundles: set[int] = set()
+        self.captures: set[int] = set()
         self.templates: set[str] = set()
         self.frames: list[tuple[dict[int, tuple[Any, set[Field]]], set[int]]] = []
         self.table = table if table is not None else ReadTable()
@@ -141,21 +141,21 @@ class Recorder:
 
     def begin(self) -> None:
         """Start capturing apart (a memoized macro's first call), to replay the reads on later calls."""
-        self.frames.append((self.fields, self.bundles))
-        self.fields, self.bundles = {}, set()
+        self.frames.append((self.fields, self.captures))
+        self.fields, self.captures = {}, set()
 
     def end(self) -> int:
-        """The reads since `begin`, as a bundle, which also counts for the page (or bundle) around them."""
-        bundle = self.table.bundle(self.fields, self.bundles)
-        self.fields, self.bundles = self.frames.pop()
-        self.bundles.add(bundle)
-        return bundle
+        """The reads since `begin`, as a capture, which also counts for the page (or capture) around them."""
+        capture = self.table.capture(self.fields, self.captures)
+        self.fields, self.captures = self.frames.pop()
+        self.captures.add(capture)
+        return capture
 
-    def replay(self, bundle: int) -> None:
-        self.bundles.add(bundle)
+    def replay(self, capture: int) -> None:
+        self.captures.add(capture)
 
     def reads(self) -> PageReads:
-        return self.table.page_reads(tuple(sorted(self.templates)), self.table.groups(self.fields), self.bundles)
+        return self.table.page_reads(tuple(sorted(self.templates)), self.table.groups(self.fields), self.captures)
 
     def read(self, record: Any, name: str, wrap: Callable[[Any], Any]) -> Any:
         """`record.name`, noted; a method's declared reads are noted instead, and a mapping is a ReadMap."""

@@ -1,5 +1,5 @@
 """Recorded reads on their way from a render process to the read log (render/recording.py, reuse/reads.py):
-a page's reads travel as numbers of its process's table, a memoized macro's reads as one bundle, and the log
+a page's reads travel as numbers of its process's table, a memoized macro's reads as one capture, and the log
 ends with the same (record, fields) groups a page read, whichever way they came."""
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ def groups_of(log: ReadLog, rendered) -> set[tuple]:
 
 
 def test_a_macro_s_reads_count_for_every_page_that_uses_its_output() -> None:
-    """The first page renders the macro (its reads become a bundle, nested ones included); the second uses
-    the kept output and only names the bundle: both pages read the same groups in the log."""
+    """The first page renders the macro (its reads become a capture, nested ones included); the second uses
+    the kept output and only names the capture: both pages read the same groups in the log."""
     table, log = ReadTable(), ReadLog()
     numbers = log.numbering(digest)
 

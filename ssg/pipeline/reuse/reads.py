@@ -204,7 +204,7 @@ class ReadLog:
 class ReadNumbers:
     """The read log's group numbers for the numbers the render processes' tables sent in one build
     (render/recording.py: `ReadTable`). Each table's pages arrive in the order it numbered them (the
-    renderers' results are taken in the order the pages were handed out), so each group and bundle is
+    renderers' results are taken in the order the pages were handed out), so each group and capture is
     defined before a page uses it; a new group is digested in `values`, the Site the page was rendered from
     (a known one is current already: `changed_groups` gave the new digest of every group whose record
     changed)."""
@@ -212,20 +212,20 @@ class ReadNumbers:
     def __init__(self, log: ReadLog, values: GroupValues):
         self.log, self.values = log, values
         self.groups: dict[tuple[int, int], list[int]] = {}  # table -> log number of each of its groups
-        self.bundles: dict[tuple[int, int], list[array]] = {}  # table -> log numbers of each bundle's groups
+        self.captures: dict[tuple[int, int], list[array]] = {}  # table -> log numbers of each capture's groups
 
     def rendered(self, spec: PageSpec, base: str, reads: PageReads) -> Rendered:
         groups = self.groups.setdefault(reads.table, [])
-        bundles = self.bundles.setdefault(reads.table, [])
-        if reads.first_group != len(groups) or reads.first_bundle != len(bundles):
+        captures = self.captures.setdefault(reads.table, [])
+        if reads.first_group != len(groups) or reads.first_capture != len(captures):
             raise RuntimeError(f"the reads of {spec.rel_path} arrived before the reads they refer to")
         log, values = self.log, self.values
         groups += [log.group_id(ref, fields, values) for ref, fields in reads.new_groups]
-        for numbers in reads.new_bundles:
-            bundles.append(array("I", map(groups.__getitem__, numbers)))
+        for numbers in reads.new_captures:
+            captures.append(array("I", map(groups.__getitem__, numbers)))
         found = set(map(groups.__getitem__, reads.groups))
-        for bundle in reads.bundles:
-            found.update(bundles[bundle])
+        for capture in reads.captures:
+            found.update(captures[capture])
         return Rendered(spec, base, reads.templates, array("I", sorted(found)))
 
 
