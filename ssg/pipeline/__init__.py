@@ -168,7 +168,7 @@ class Pipeline:
         finally:
             destination.discard()  # a first build that failed (after success its folder is the output)
             search.close()
-        del values  # its field digests (50 MB at 10,000 articles): not held while the cache is saved
+        del values  # the field digests of the records that changed: not held while the cache is saved
         if search.made is not None:
             self.cache.search[self.output_key()] = search.made
             self.cache.dirty = True
@@ -391,6 +391,7 @@ class Pipeline:
                 yield spec.rel_path, prepared
             if progress:
                 progress(done, len(specs))
+        numbers.finish()  # while the search index may still be made beside
 
     def rendered_files(self, pages: Iterator[tuple[str, Path | None]], report: Report) -> Iterator[OutputFile]:
         """The prepared pages of a run that changes pages only; SiteError at the end when a page failed."""

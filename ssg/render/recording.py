@@ -377,13 +377,16 @@ class ReadDigests:
         self.orders: dict[frozenset[Field], tuple[Field, ...]] = {}  # each field set's fields in digest order
 
     def __call__(self, record: Any, fields: frozenset[Field]) -> bytes:
-        order = self.orders.get(fields)
-        if order is None:
-            order = self.orders[fields] = tuple(sorted(fields, key=repr))
         entry = self.records.get(id(record))
         if entry is None:
             entry = self.records[id(record)] = (record, {})
-        known = entry[1]
+        return self.group(record, fields, entry[1])
+
+    def group(self, record: Any, fields: frozenset[Field], known: dict[Field, bytes]) -> bytes:
+        """The digest of `fields` of `record`, its fields' digests taken from and kept in `known`."""
+        order = self.orders.get(fields)
+        if order is None:
+            order = self.orders[fields] = tuple(sorted(fields, key=repr))
         parts = []
         for name in order:
             digest = known.get(name)

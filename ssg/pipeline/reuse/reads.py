@@ -205,22 +205,23 @@ class ReadNumbers:
     """The read log's group numbers for the numbers the render processes' tables sent in one build
     (render/recording.py: `ReadTable`). Each table's pages arrive in the order it numbered them (the
     renderers' results are taken in the order the pages were handed out), so each group and capture is
-    defined before a page uses it; a new group is digested in `values`, the Site the page was rendered from
-    (a known one is current already: `changed_groups` gave the new digest of every group whose record
-    changed)."""
+    defined before a page uses it. A group new to the log is digested by `finish`, in `values`, the Site the
+    pages were rendered from (a known one is current already: `changed_groups` gave the new digest of every
+    group whose record changed)."""
 
     def __init__(self, log: ReadLog, values: GroupValues):
-        self.log, self.values = log, values
+        self.log, self.values = log, values  # values: anything with GroupValues.of_record (tests' own digests)
         self.groups: dict[tuple[int, int], list[int]] = {}  # table -> log number of each of its groups
         self.captures: dict[tuple[int, int], list[array]] = {}  # table -> log numbers of each capture's groups
+        self.first_new = len(log.keys)  # the groups from here on are new in this build: digested by finish()
 
     def rendered(self, spec: PageSpec, base: str, reads: PageReads) -> Rendered:
         groups = self.groups.setdefault(reads.table, [])
         captures = self.captures.setdefault(reads.table, [])
         if reads.first_group != len(groups) or reads.first_capture != len(captures):
             raise RuntimeError(f"the reads of {spec.rel_path} arrived before the reads they refer to")
-        log, values = self.log, self.values
-        groups += [log.group_id(ref, fields, values) for ref, fields in reads.new_groups]
+        log = self.log
+        groups += [log.group_id(ref, fields, UNDIGESTED) for ref, fields in reads.new_groups]
         for numbers in reads.new_captures:
             captures.append(array("I", map(groups.__getitem__, numbers)))
         found = set(map(groups.__getitem__, reads.groups))
@@ -228,10 +229,28 @@ class ReadNumbers:
             found.update(captures[capture])
         return Rendered(spec, base, reads.templates, array("I", sorted(found)))
 
+    def finish(self) -> None:
+        """Digest the groups this build added, a record at a time: each field is digested once, and no digest
+        of a field outlives its record's turn (kept for the whole build, they were 90 MB at 10,000 articles)."""
+        log = self.log
+        by_ref: dict[Ref, list[int]] = {}
+        for number in range(self.first_new, len(log.keys)):
+            by_ref.setdefault(log.keys[number][0], []).append(number)
+        for ref, numbers in by_ref.items():
+            digests = self.values.of_record(ref, [log.keys[number][1] for number in numbers])
+            for number, digest in zip(numbers, digests, strict=True):
+                start = number * DIGEST_SIZE
+                log.digests[start : start + DIGEST_SIZE] = digest
+        self.first_new = len(log.keys)
+
+
+UNDIGESTED = b"\xff" * DIGEST_SIZE  # a new group's digest until ReadNumbers.finish makes it
+
 
 class GroupValues:
-    """The digest of a group's fields in one Site: one per build, shared by the check of what changed and the
-    reads of the pages rendered, so no field is digested twice."""
+    """The digest of a group's fields in one Site, each field digested once per build: the check of what
+    changed asks it for the groups of records that may have changed (ReadNumbers.finish digests the groups
+    new in a build with its resolver, a record at a time)."""
 
     def __init__(self, site: Site):
         self.resolve = Resolver(site)
@@ -240,6 +259,14 @@ class GroupValues:
     def __call__(self, ref: Ref, fields: frozenset[Field]) -> bytes:
         record = self.resolve(ref)
         return GONE if record is None else self.digests(record, fields)
+
+    def of_record(self, ref: Ref, fieldsets: list[frozenset[Field]]) -> list[bytes]:
+        """The digests of several groups of one record, its field digests kept only for this call."""
+        record = self.resolve(ref)
+        if record is None:
+            return [GONE] * len(fieldsets)
+        known: dict[Field, bytes] = {}
+        return [self.digests.group(record, fields, known) for fields in fieldsets]
 
 
 class PageBases:
