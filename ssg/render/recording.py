@@ -59,8 +59,9 @@ class ReadTable:
 
     def __init__(self) -> None:
         self.token = (os.getpid(), next(_TABLES))
-        self.numbers: dict[tuple[int, frozenset[Field]], int] = {}  # (id(record), fields) -> number
-        self.records: list[Any] = []  # each numbered record, kept: its id stays unique
+        # by id: the record (kept, so its id stays unique) and the number of each set of its fields read
+        self.records: dict[int, tuple[Any, dict[frozenset[Field], int]]] = {}
+        self.count = 0  # groups numbered
         self.fieldsets: dict[frozenset[Field], frozenset[Field]] = {}  # one object per set of fields (memory)
         self.captures: list[array] = []  # by number: the numbers of the groups each capture read
         self.new_groups: list[tuple[Ref, frozenset[Field]]] = []
@@ -68,18 +69,21 @@ class ReadTable:
 
     def groups(self, fields: dict[int, tuple[Any, set[Field]]]) -> array:
         """The numbers of what a recorder noted (records without a ref are part of one that has)."""
-        numbers = self.numbers
+        records = self.records
         found = array("I")
         for key, (record, names) in fields.items():
+            entry = records.get(key)
+            if entry is None:
+                entry = records[key] = (record, {})
             frozen = frozenset(names)
-            number = numbers.get((key, frozen))
+            number = entry[1].get(frozen)
             if number is None:
                 ref = ref_of(record)
                 if ref is None:
                     continue
                 frozen = self.fieldsets.setdefault(frozen, frozen)
-                number = numbers[(key, frozen)] = len(self.records)
-                self.records.append(record)
+                number = entry[1][frozen] = self.count
+                self.count += 1
                 self.new_groups.append((ref, frozen))
             found.append(number)
         return found
@@ -102,7 +106,7 @@ class ReadTable:
             groups,
             array("I", sorted(captures)),
             tuple(self.new_groups),
-            len(self.records) - len(self.new_groups),
+            self.count - len(self.new_groups),
             tuple(self.new_captures),
             len(self.captures) - len(self.new_captures),
         )
