@@ -129,7 +129,7 @@ class ReadLog:
     def changed_groups(self, refs: Iterable[Ref], values: GroupValues) -> dict[int, bytes]:
         """The groups of `refs` (the records that may have changed) whose values differ now (`values`, the new
         Site's) from when they were read, with their digests now."""
-        changed: dict[int, str] = {}
+        changed: dict[int, bytes] = {}
         for ref in set(refs):
             for group_id in self.by_ref.get(ref, ()):
                 digest = values(ref, self.keys[group_id][1])
