@@ -159,6 +159,7 @@ class Recorder:
         self.captures.add(capture)
 
     def reads(self) -> PageReads:
+        """What the page read, as its table's numbers (once the page is rendered)."""
         return self.table.page_reads(tuple(sorted(self.templates)), self.table.groups(self.fields), self.captures)
 
     def read(self, record: Any, name: str, wrap: Callable[[Any], Any]) -> Any:

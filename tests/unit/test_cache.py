@@ -40,9 +40,6 @@ class Digests:
     def __init__(self, digest) -> None:
         self.digest = digest
 
-    def __call__(self, ref: tuple, fields: frozenset) -> bytes:
-        return self.digest(ref, fields)
-
     def of_record(self, ref: tuple, fieldsets: list) -> list[bytes]:
         return [self.digest(ref, fields) for fields in fieldsets]
 

@@ -13,6 +13,8 @@ from ssg.pipeline.reuse.reads import ReadLog
 from ssg.render import PageKind, PageSpec
 from ssg.render.recording import DIGEST_SIZE, ReadTable, Recorder
 
+from .test_cache import Digests
+
 HARBOUR = Tag("harbour", "/tags/harbour/", ("a.md", "b.md"))
 FERRY = Tag("ferry", "/tags/ferry/", ("c.md",))
 
@@ -21,11 +23,7 @@ def digest(ref: tuple, fields: frozenset) -> bytes:
     return hashlib.blake2b(repr((ref, sorted(fields))).encode(), digest_size=DIGEST_SIZE).digest()
 
 
-class Digests:
-    """Stand-in digests of groups (GroupValues digests the records of a Site)."""
-
-    def of_record(self, ref: tuple, fieldsets: list) -> list[bytes]:
-        return [digest(ref, fields) for fields in fieldsets]
+DIGESTS = Digests(digest)
 
 
 def page(number: int) -> PageSpec:
@@ -40,7 +38,7 @@ def test_a_macro_s_reads_count_for_every_page_that_uses_its_output() -> None:
     """The first page renders the macro (its reads become a capture, nested ones included); the second uses
     the kept output and only names the capture: both pages read the same groups in the log."""
     table, log = ReadTable(), ReadLog()
-    numbers = log.numbering(Digests())
+    numbers = log.numbering(DIGESTS)
 
     first = Recorder(table)
     first.note(HARBOUR, "path")
@@ -74,7 +72,7 @@ def test_reads_that_arrive_before_what_they_refer_to_are_refused() -> None:
     second.note(HARBOUR, "id")
     using = second.reads()
     with pytest.raises(RuntimeError, match="arrived before"):
-        log.numbering(Digests()).rendered(page(2), "base", using)
-    assert groups_of(log, log.numbering(Digests()).rendered(page(1), "base", defining)) == {
+        log.numbering(DIGESTS).rendered(page(2), "base", using)
+    assert groups_of(log, log.numbering(DIGESTS).rendered(page(1), "base", defining)) == {
         (("tag", "harbour"), frozenset({"id"}))
     }

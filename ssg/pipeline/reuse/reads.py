@@ -22,7 +22,6 @@ from ssg.render import PageReads, PageSpec
 from ssg.render.recording import DIGEST_SIZE, GONE, Field, ReadDigests
 
 Group = tuple[Ref, frozenset[Field]]
-Digester = Callable[[Ref, frozenset[Field]], bytes]  # a group's digest now (GroupValues)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +92,8 @@ class ReadLog:
         start = group_id * DIGEST_SIZE
         return bytes(self.digests[start : start + DIGEST_SIZE])
 
-    def group_id(self, ref: Ref, fields: frozenset[Field], digest: bytes | Digester) -> int:
-        """The number of a group; a new one starts with `digest` (or the digest `values` give it now). Refs and
-        field sets are shared objects."""
+    def group_id(self, ref: Ref, fields: frozenset[Field], digest: bytes) -> int:
+        """The number of a group (a new one starts with `digest`); refs and field sets are shared objects."""
         found = self.ids.get((ref, fields))
         if found is None:
             known_ref = self.by_ref.get(ref)
@@ -106,7 +104,7 @@ class ReadLog:
             key = (ref, self.fieldsets.setdefault(fields, fields))  # one tuple for the index and the list
             found = self.ids[key] = len(self.keys)
             self.keys.append(key)
-            self.digests += digest if isinstance(digest, bytes) else digest(ref, fields)
+            self.digests += digest
             known_ref.append(found)
         return found
 
