@@ -99,24 +99,40 @@ def wait_for_index(serve: ServeProcess, timeout: float = 60) -> None:
         serve.wait_for(r"Search index up to date", timeout)
 
 
+SETTLED_RESULTS = """(fewer) => {
+    const found = document.querySelector('.pagefind-ui__message')?.textContent.match(/(\\d+) results? for/);
+    const shown = document.querySelectorAll('.pagefind-ui__result').length;
+    const loading = document.querySelector('.pagefind-ui__results .pagefind-ui__loading');
+    return found != null && +found[1] > 0 && +found[1] < fewer && shown > 0 && !loading;
+}"""
+
+
+def settled_results(page, fewer_than: int = 10**9) -> tuple[int, list[str]]:
+    """Wait until Pagefind's UI shows a count below `fewer_than` and every shown result has loaded its data (the UI
+    empties and refills its list when the query or a filter changes); then the count and the results' links."""
+    page.wait_for_function(SETTLED_RESULTS, arg=fewer_than, timeout=20_000)
+    count = int(re.search(r"(\d+) results? for", page.inner_text(".pagefind-ui__message")).group(1))
+    links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))")
+    return count, links
+
+
 def test_searching_an_alias_in_the_browser_finds_the_actor_and_a_verdict_filter_narrows(served, browser) -> None:
     wait_for_index(served)
     page = browser.new_page()
     page.goto(served.url)  # the home page, under /monitor/
     page.fill("#site-search-q", "Belarusian")  # an alias of Alexander Lukashenko (content/actors)
     page.press("#site-search-q", "Enter")
-    page.wait_for_selector(".pagefind-ui__result-link", timeout=20_000)
-    links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))")
+    _, links = settled_results(page)
     assert "/monitor/actors/lukashenko/" in links, links
     assert any(link.startswith("/monitor/articles/") for link in links), links
 
     page.fill(".pagefind-ui__search-input", "Minsk")
     page.wait_for_function("document.querySelector('.pagefind-ui__message')?.textContent.includes('Minsk')")
-    before = page.locator(".pagefind-ui__result").count()
+    before, _ = settled_results(page)
     page.locator("summary", has_text="Verdict").click()
     page.locator(".pagefind-ui__filter-label", has_text="True").click()
-    page.wait_for_function(f"document.querySelectorAll('.pagefind-ui__result').length < {before}", timeout=20_000)
-    narrowed = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))")
+    after, narrowed = settled_results(page, fewer_than=before)
+    assert 0 < after < before
     assert narrowed and all(link.startswith("/monitor/articles/") for link in narrowed), narrowed
     page.close()
 
