@@ -43,7 +43,7 @@ from ssg.pipeline.reuse.manifest import (
 )
 from ssg.pipeline.reuse.reads import GroupValues, PageBases, ReadLog, Rendered
 from ssg.pipeline.reuse.state import PipelineState, Settled
-from ssg.pipeline.search import Indexer, SearchIndex, SearchPlan, install_bundle, plan_search
+from ssg.pipeline.search import BundleFiles, Indexer, SearchIndex, SearchPlan, install_bundle, plan_search
 from ssg.render import PageSpec, create_environment, plan_pages
 from ssg.render.environment import CompiledTemplates
 from ssg.source import ContentFiles, content_rel_path
@@ -159,15 +159,15 @@ class Pipeline:
                 summary = update_output(destination, self.rendered_files(pages, report), known.settled.written)
             else:
                 same_records = bool(now) and now == log.versions  # every record's version as at the last build
-                search = self.plan_search(loaded, kept, same_records)  # Pagefind works while the pages render
+                search = self.plan_search(loaded, kept, same_records, destination)  # works while pages render
                 pages = self.render(loaded, stale, destination, report, progress, (bases, values, log), rendered)
                 files = self.output_files(loaded, specs, pages, report, search)  # SiteError at the end: a page failed
                 if known.manifest is not None or known.inputs is not None:
                     forget_manifest(options.site_dir)  # the output may change: the old manifest no longer describes it
                 summary = write_output(destination, files, self.existing(known))
         finally:
+            search.close()  # before its files are discarded: a stopped indexer prepares no more
             destination.discard()  # a first build that failed (after success its folder is the output)
-            search.close()
         del values  # the field digests of the records that changed: not held while the cache is saved
         if search.made is not None:
             self.cache.search[self.output_key()] = search.made
@@ -266,13 +266,16 @@ class Pipeline:
         """The recorded reads of the pages in this output folder (kept in the cache by folder)."""
         return self.cache.reads.setdefault(self.output_key(), ReadLog())
 
-    def plan_search(self, loaded: LoadedSite, kept: Callable[[str], bool], same_records: bool) -> SearchPlan:
-        """The search bundle this build writes (pipeline/search.py: `plan_search`); a bundle removed or edited
-        by hand is not kept."""
+    def plan_search(
+        self, loaded: LoadedSite, kept: Callable[[str], bool], same_records: bool, destination: Destination
+    ) -> SearchPlan:
+        """The search bundle this build writes into `destination` (pipeline/search.py: `plan_search`); a bundle
+        removed or edited by hand is not kept."""
         current = self.cache.search.get(self.output_key())
         if current is not None and not all(kept(rel_path) for rel_path in current.files):
             current = None
-        return plan_search(loaded.site, current, self.options.index_search, same_records=same_records)
+        index = self.options.index_search
+        return plan_search(loaded.site, current, index, same_records=same_records, destination=destination)
 
     def changed_refs(self, known: Known, loaded: LoadedSite, log: ReadLog, now: dict[Ref, str]) -> list[Ref]:
         """The records whose groups must be digested again: those a patch replaced; in a long-lived pipeline,
@@ -331,7 +334,7 @@ class Pipeline:
             message = f"the build cache could not be saved ({exc.strerror or exc}); the next build starts cold"
             report.warning(".ssg-cache", 0, 0, message)
 
-    def index_search(self, site: Site, indexer: Indexer) -> tuple[SearchIndex, dict[str, bytes | None]] | None:
+    def index_search(self, site: Site, indexer: Indexer) -> tuple[SearchIndex, BundleFiles] | None:
         """A new search bundle for `site` (the preview runs this in the background, outside a build), or None
         when the bundle in the output has the same documents. Raises SearchIndexError (`indexer.stop()` ends
         it early)."""
@@ -344,7 +347,7 @@ class Pipeline:
         if made is not None:
             self.install_search(*made)
 
-    def install_search(self, made: SearchIndex, files: dict[str, bytes | None]) -> None:
+    def install_search(self, made: SearchIndex, files: BundleFiles) -> None:
         """Move a bundle from `index_search` into the output (`install_bundle`); call it between builds."""
         removed = install_bundle(self.options.output, files, self.cache.search.get(self.output_key()))
         self.cache.search[self.output_key()] = made
@@ -416,8 +419,7 @@ class Pipeline:
             yield OutputFile(spec.rel_path)  # unchanged since the last build, unless rendered above (first wins)
         for source, rel_path in [*static_files(self.options.site_dir), *content_assets(loaded)]:
             yield OutputFile(rel_path, source=source)
-        for rel_path, made in search.files():
-            yield OutputFile(rel_path, data=made)  # None: kept as it is
+        yield from search.files()
 
 
 def build_site(options: RunOptions, progress: Progress | None = None) -> RunResult:

@@ -32,7 +32,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from ssg.model.types import Site
-from ssg.output import OutputError
+from ssg.output import Destination, OutputError, OutputFile
 from ssg.pipeline.orphans import end_with_parent
 from ssg.pipeline.parallel import can_fork
 from ssg.pipeline.search_bundle import ENTRY, BundleError, SearchIndex, ShardBundle, merge, split_bundle
@@ -179,11 +179,16 @@ class MadeShard:
     assets: dict[str, bytes]  # the entry file and the UI's scripts, styles and WebAssembly
 
 
+BundleFiles = dict[str, bytes | Path | None]  # by output rel path: new bytes, a file prepared, or None (kept)
+
+
 @dataclass(frozen=True, slots=True)
 class Work:
     """What an Indexer does: index `todo` (shards whose documents changed), then merge every shard, in the
     order `order` (their digests): those made now, those in `ready` (made by an earlier indexing that was
-    stopped before its merge), the others from `current` (the bundle in the output)."""
+    stopped before its merge), the others from `current` (the bundle in the output). With a `destination` (a
+    build's), the indexing process prepares the new files there itself and sends their paths, not their bytes
+    (40 MB the build process need not hold at 10,000 articles)."""
 
     site: Site
     digest: str
@@ -191,6 +196,7 @@ class Work:
     order: tuple[str, ...]
     current: SearchIndex | None
     ready: dict[str, MadeShard]
+    destination: Destination | None = None
 
 
 class Indexer:
@@ -256,9 +262,10 @@ class Indexer:
         finally:
             receiver.close()
 
-    def finish(self) -> tuple[SearchIndex, dict[str, bytes | None]]:
-        """The new bundle: its SearchIndex, and its files by output rel path (None: the file in the output is
-        kept). Raises SearchIndexError."""
+    def finish(self) -> tuple[SearchIndex, BundleFiles]:
+        """The new bundle: its SearchIndex, and its files by output rel path: bytes, or a file prepared in the
+        work's destination, or None (the file in the output is kept). Raises SearchIndexError, or OutputError
+        when the disk refused a file."""
         assert self._process is not None
         self._reader.join()
         self._process.join()
@@ -267,6 +274,8 @@ class Indexer:
             raise SearchIndexError("stopped")
         if kind == "bug":  # ssg's own: its traceback, not a user's error
             raise RuntimeError(f"the search indexer failed:\n{value}")
+        if kind == "output":
+            raise OutputError(str(value))
         if kind == "error":
             raise SearchIndexError(f"the search index could not be made ({value}); the output is unchanged")
         return value  # type: ignore[return-value]
@@ -286,11 +295,13 @@ def index_in_child(parent: int, work: Work, result: Connection, send_shards: boo
         result.send(("ok", make_bundle(work, made_one)))
     except (BundleError, SearchIndexError) as exc:
         result.send(("error", str(exc)))
+    except OutputError as exc:  # preparing a file in the destination
+        result.send(("output", str(exc)))
     except BaseException:
         result.send(("bug", traceback.format_exc()))
 
 
-def make_bundle(work: Work, made_one: Callable[[MadeShard], None]) -> tuple[SearchIndex, dict[str, bytes | None]]:
+def make_bundle(work: Work, made_one: Callable[[MadeShard], None]) -> tuple[SearchIndex, BundleFiles]:
     """Index the shards to do, PAGEFINDS at a time (each handed to `made_one` when done), then merge them all."""
     made = dict(work.ready)
     todo = list(work.todo)
@@ -307,9 +318,10 @@ def make_bundle(work: Work, made_one: Callable[[MadeShard], None]) -> tuple[Sear
     return merged_bundle(work, made)
 
 
-def merged_bundle(work: Work, made: dict[str, MadeShard]) -> tuple[SearchIndex, dict[str, bytes | None]]:
+def merged_bundle(work: Work, made: dict[str, MadeShard]) -> tuple[SearchIndex, BundleFiles]:
     """The shards merged (search_bundle.merge): the scripts of a new shard, the merged index, and every
-    shard's fragments (those of a kept shard are in the output already)."""
+    shard's fragments (those of a kept shard are in the output already); prepared in the work's destination
+    when it has one."""
     reused = {shard.digest: shard for shard in work.current.shards} if work.current is not None else {}
     shards = [made[digest].bundle if digest in made else reused[digest] for digest in work.order]
     assets = next(iter(made.values())).assets  # the same in every shard
@@ -323,7 +335,12 @@ def merged_bundle(work: Work, made: dict[str, MadeShard]) -> tuple[SearchIndex, 
             files.setdefault(name, fragments[name] if fragments is not None else None)
     names = tuple(f"{INDEX_DIR}/{name}" for name in sorted(files))
     index = SearchIndex(work.digest, names, tuple(shards), tuple(sorted(chunks.items())))
-    return index, {f"{INDEX_DIR}/{name}": files[name] for name in sorted(files)}
+    bundle: BundleFiles = {f"{INDEX_DIR}/{name}": files.pop(name) for name in sorted(files)}
+    if work.destination is not None:
+        for rel_path, data in bundle.items():
+            if isinstance(data, bytes):  # None: a file of a kept shard, in the output already
+                bundle[rel_path] = work.destination.prepare(rel_path, data)  # None: the output has these bytes
+    return index, bundle
 
 
 @dataclass
@@ -335,13 +352,17 @@ class SearchPlan:
     indexer: Indexer | None = None
     made: SearchIndex | None = None  # the new bundle, once `files` has given it
 
-    def files(self) -> Iterator[tuple[str, bytes | None]]:
-        """(output rel path, new bytes or None for a file kept as it is)."""
+    def files(self) -> Iterator[OutputFile]:
+        """The bundle's files: new bytes, files prepared by the indexer, or those in the output kept as they are."""
         if self.kept is not None:
-            yield from ((rel_path, None) for rel_path in self.kept.files)
+            yield from (OutputFile(rel_path) for rel_path in self.kept.files)
         if self.indexer is not None:
             self.made, files = self.indexer.finish()
-            yield from files.items()
+            for rel_path, made in files.items():
+                if isinstance(made, Path):
+                    yield OutputFile(rel_path, prepared=made)
+                else:
+                    yield OutputFile(rel_path, data=made)
 
     def close(self) -> None:
         """Stop Pagefind if it still runs."""
@@ -350,13 +371,18 @@ class SearchPlan:
 
 
 def plan_search(
-    site: Site, current: SearchIndex | None, index: bool, indexer: Indexer | None = None, same_records: bool = False
+    site: Site,
+    current: SearchIndex | None,
+    index: bool,
+    indexer: Indexer | None = None,
+    same_records: bool = False,
+    destination: Destination | None = None,
 ) -> SearchPlan:
     """Keep `current` while its documents are the same (or while the caller makes a new bundle: `index`
     False); else start indexing the shards whose documents changed now, so Pagefind works while the pages
-    render. `same_records`: every record has the version it had when `current` was made (a CI run with a
-    restored cache, say), so the documents, made from those records alone, are not made to compare (1.2 s at
-    10,000 articles)."""
+    render (and, given a build's `destination`, prepares the new files there). `same_records`: every record
+    has the version it had when `current` was made (a CI run with a restored cache, say), so the documents,
+    made from those records alone, are not made to compare (1.2 s at 10,000 articles)."""
     if not index or (same_records and current is not None):
         return SearchPlan(kept=current)
     digest, shards = shard_layout(site)
@@ -370,14 +396,15 @@ def plan_search(
         todo = shards[:1]
     plan = SearchPlan(indexer=indexer)
     try:
-        indexer.start(Work(site, digest, todo, tuple(shard.digest for shard in shards), current, ready))
+        order = tuple(shard.digest for shard in shards)
+        indexer.start(Work(site, digest, todo, order, current, ready, destination))
     except BaseException:
         plan.close()
         raise
     return plan
 
 
-def install_bundle(output: Path, made: dict[str, bytes | None], current: SearchIndex | None) -> list[str]:
+def install_bundle(output: Path, made: BundleFiles, current: SearchIndex | None) -> list[str]:
     """Write a bundle into the output folder: every new or changed file first (each renamed into place; None:
     already there), the entry file (which names the others) last, then remove the old bundle's files the new
     one lacks; so a search running meanwhile sees either bundle whole. The files removed."""
@@ -385,6 +412,7 @@ def install_bundle(output: Path, made: dict[str, bytes | None], current: SearchI
     for rel_path in sorted(made, key=lambda rel_path: (rel_path == entry, rel_path)):
         data = made[rel_path]
         target = output / rel_path
+        assert not isinstance(data, Path), "made without a destination"
         if data is None or (target.is_file() and target.read_bytes() == data):
             continue
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -74,6 +74,33 @@ def test_a_full_disk_stops_the_build_with_a_message_and_keeps_the_previous_outpu
     assert tree(output) == tree(clean)
 
 
+def test_a_full_disk_while_the_search_index_is_written_keeps_the_previous_output(
+    tmp_path: Path, small_disk: Path
+) -> None:
+    """A body edit renders one page, which fits, and makes a new search bundle, which the indexing process
+    writes itself (pipeline/search.py): the disk refusing it is the same clear error, and nothing is lost."""
+    site = make_corpus(tmp_path / "site", 300)
+    output = small_disk / "out"
+    run_ssg("build", "--site", str(site), "--output", str(output), "--jobs", "2", check=True)
+    before = tree(output)
+    article = sorted((site / "content" / "articles").glob("*.md"))[0]
+    article.write_text(article.read_text(encoding="utf-8") + "\nThe ferry to Norrvik was late.\n", encoding="utf-8")
+    ballast = fill(small_disk, 96 * 1024)
+
+    failed = run_ssg("build", "--site", str(site), "--output", str(output), "--jobs", "2")
+
+    assert failed.returncode == 2, failed.stderr
+    assert "No space left on device" in failed.stderr and "Traceback" not in failed.stderr, failed.stderr
+    assert "pagefind/" in failed.stderr, failed.stderr  # the file the disk refused is named
+    assert tree(output) == before
+    assert sorted(p.name for p in small_disk.iterdir()) == ["ballast", "out"]
+    ballast.unlink()
+    run_ssg("build", "--site", str(site), "--output", str(output), "--jobs", "2", check=True)
+    clean = tmp_path / "clean"
+    run_ssg("build", "--site", str(site), "--output", str(clean), "--no-cache", check=True)
+    assert tree(output) == tree(clean)
+
+
 def test_a_full_disk_on_a_dir_target_fails_the_publish_and_keeps_the_published_site(
     tmp_path: Path, small_disk: Path
 ) -> None:
