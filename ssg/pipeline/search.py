@@ -27,7 +27,7 @@ import subprocess
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -247,15 +247,24 @@ class Indexer:
         self._reader.start()
 
     def _receive(self, receiver: Connection) -> None:
-        """Each shard as the process finishes it (into `made`), then its outcome: read as they come, so the
-        process never waits on a full pipe while the build renders."""
+        """Each shard as the process finishes it (into `made`), then the merged index's shards one by one, then
+        its outcome: read as they come, so the process never waits on a full pipe while the build renders, and
+        never one message of 40 MB (held twice while it is unpickled)."""
+        parts: list[ShardBundle] = []
         try:
             while True:
                 kind, value = receiver.recv()
-                if kind != "shard":
+                if kind == "shard":
+                    self.made[value.bundle.digest] = value
+                elif kind == "part":
+                    parts.append(value)
+                elif kind == "ok":
+                    index, files = value
+                    self._outcome = (kind, (replace(index, shards=tuple(parts)), files))
+                    return
+                else:
                     self._outcome = (kind, value)
                     return
-                self.made[value.bundle.digest] = value
         except (EOFError, OSError):
             assert self._process is not None
             self._outcome = ("error", f"the indexing process ended (exit status {self._process.exitcode})")
@@ -292,7 +301,10 @@ def index_in_child(parent: int, work: Work, result: Connection, send_shards: boo
     end_with_parent(parent)
     try:
         made_one = (lambda shard: result.send(("shard", shard))) if send_shards else (lambda shard: None)
-        result.send(("ok", make_bundle(work, made_one)))
+        index, files = make_bundle(work, made_one)
+        for part in index.shards:
+            result.send(("part", part))
+        result.send(("ok", (replace(index, shards=()), files)))
     except (BundleError, SearchIndexError) as exc:
         result.send(("error", str(exc)))
     except OutputError as exc:  # preparing a file in the destination

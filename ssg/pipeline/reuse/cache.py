@@ -24,8 +24,9 @@ from ssg.pipeline.reuse.reads import PageRecord, ReadLog
 from ssg.pipeline.search_bundle import SearchIndex, ShardBundle
 
 # 2: recorded reads, not page digests; 3: field digests of text without its repr; 4: search; 5: shards;
-# 6: the read log saved compactly; 7: field digests without the field's name
-FORMAT = 7
+# 6: the read log saved compactly; 7: field digests without the field's name; 8: the read log's pages and refs
+# packed into long strings
+FORMAT = 8
 MAGIC = b"ssg-cache\n"
 CACHE_DIR = ".ssg-cache"
 
@@ -120,10 +121,14 @@ def load_cache(site_dir: Path) -> ContentCache:
 
 
 def cache_pickles(cache: ContentCache) -> Iterator[Any]:
-    """The cache as a sequence of pickles: the small tables, then each big table in chunks of CHUNK entries.
-    One pickle of everything kept a memo of every object until the end (100 MB more at 10,000 articles)."""
-    reads = {output: log.compacted() for output, log in cache.reads.items()}
-    yield replace(cache, **{name: {} for name in BIG_TABLES}, reads=reads, used=set())
+    """The cache as a sequence of pickles: the small tables, each output's read log and search index, then
+    each big table in chunks of CHUNK entries. One pickle of everything kept a memo of every object until the
+    end (100 MB more at 10,000 articles)."""
+    yield replace(cache, **{name: {} for name in BIG_TABLES}, reads={}, search={}, used=set())
+    for output, log in cache.reads.items():
+        yield "reads", {output: log.compacted()}
+    for output, index in cache.search.items():
+        yield "search", {output: index}
     for name in BIG_TABLES:
         items = list(getattr(cache, name).items())
         for start in range(0, len(items), CHUNK):

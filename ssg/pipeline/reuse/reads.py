@@ -10,6 +10,7 @@ numbered once and shared between pages (an actor's card is read by hundreds), so
 from __future__ import annotations
 
 import hashlib
+import sys
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from jinja2 import Environment, TemplateNotFound
 
 from ssg.model.refs import Ref, Resolver
 from ssg.model.types import Site, fingerprint
-from ssg.render import PageReads, PageSpec
+from ssg.render import PageKind, PageReads, PageSpec
 from ssg.render.recording import DIGEST_SIZE, GONE, Field, ReadDigests
 
 Group = tuple[Ref, frozenset[Field]]
@@ -57,28 +58,57 @@ class ReadLog:
         self.fieldsets: dict[frozenset[Field], frozenset[Field]] = {}
 
     def __getstate__(self) -> tuple:
-        """Saved compactly: each record's ref and each field set once, the groups as pairs of their numbers, the
-        digests as they are held (one run of bytes); then the pages and the versions. A group a tuple and a
-        digest a string of their own made a pickle of a million objects at 10,000 articles (and the pickler's
-        memo of them, 60 MB more while the cache was saved); the groups of each record and the index of groups
-        are made again on load."""
+        """Saved compactly: the groups as pairs of numbers (their record's ref, their set of fields), the digests
+        as they are held (one run of bytes), and the refs, pages and versions as a few long strings and arrays.
+        An object of its own per group, page and string made the pickle a million objects at 10,000 articles,
+        and the pickler's memo of them 30 MB more while the cache was saved. The groups of each record and the
+        index of groups are made again on load."""
         refs = {ref: number for number, ref in enumerate(self.by_ref)}
         fieldsets: dict[frozenset[Field], int] = {}
         pairs = array("I")
         for ref, fields in self.keys:
             pairs.append(refs[ref])
             pairs.append(fieldsets.setdefault(fields, len(fieldsets)))
-        return list(refs), list(fieldsets), pairs, bytes(self.digests), self.pages, self.versions
+        records = list(self.pages.values())
+        bases: dict[str, int] = {}
+        templates: dict[tuple[str, ...], int] = {}
+        pages = (
+            packed(
+                text
+                for rel_path, record in self.pages.items()
+                for text in (rel_path, record.spec.kind.value, record.spec.site_path, record.spec.key)
+            ),
+            array("I", (record.spec.number for record in records)),
+            array("I", (bases.setdefault(record.base, len(bases)) for record in records)),
+            array("I", (templates.setdefault(record.templates, len(templates)) for record in records)),
+            all_groups(records),
+            array("I", (len(record.groups) for record in records)),
+        )
+        versions = (packed_refs(self.versions), packed(self.versions.values()))
+        groups = (packed_refs(refs), list(fieldsets), pairs, bytes(self.digests))
+        return groups, pages, list(bases), list(templates), versions
 
     def __setstate__(self, state: tuple) -> None:
         self.__init__()  # type: ignore[misc]
-        refs, fieldsets, pairs, digests, self.pages, self.versions = state
+        (refs_packed, fieldsets, pairs, digests), pages, bases, templates, versions = state
+        refs = unpacked_refs(*refs_packed)
         self.by_ref = {ref: [] for ref in refs}
         for number in range(0, len(pairs), 2):
             ref = refs[pairs[number]]
             self.by_ref[ref].append(len(self.keys))
             self.keys.append((ref, fieldsets[pairs[number + 1]]))
         self.digests = bytearray(digests)
+        texts, numbers, base_of, templates_of, groups, group_counts = pages
+        texts = unpacked(*texts)
+        start = 0
+        for page, count in enumerate(group_counts):
+            rel_path, kind, site_path, key = texts[4 * page : 4 * page + 4]
+            spec = PageSpec(PageKind(kind), site_path, key, numbers[page])
+            base, read = bases[base_of[page]], templates[templates_of[page]]
+            self.pages[rel_path] = PageRecord(spec, base, read, groups[start : start + count])
+            start += count
+        version_refs, version_values = versions
+        self.versions = dict(zip(unpacked_refs(*version_refs), unpacked(*version_values), strict=True))
         self._ids = None
 
     @property
@@ -87,6 +117,12 @@ class ReadLog:
             self._ids = {key: i for i, key in enumerate(self.keys)}
             self.fieldsets = {fields: fields for _, fields in self.keys}
         return self._ids
+
+    def forget_index(self) -> None:
+        """Drop the index of groups (made again when next needed): a build that numbers no more groups need not
+        hold it while the cache is saved (330,000 groups at 10,000 articles)."""
+        self._ids = None
+        self.fieldsets = {}
 
     def digest(self, group_id: int) -> bytes:
         start = group_id * DIGEST_SIZE
@@ -184,9 +220,13 @@ class ReadLog:
 
     def compacted(self) -> ReadLog:
         """The log with only the groups some page still reads (before saving: edits leave others behind)."""
-        used = sorted({i for record in self.pages.values() for i in record.groups})
-        if len(used) == len(self.keys):
+        marks = bytearray(len(self.keys))  # one byte a group (a set of their numbers was 30 MB at 10,000 articles)
+        for record in self.pages.values():
+            for i in record.groups:
+                marks[i] = 1
+        if marks.count(0) == 0:
             return self
+        used = [i for i, mark in enumerate(marks) if mark]
         renumber = {old: new for new, old in enumerate(used)}
         log = ReadLog()
         for i in used:
@@ -240,6 +280,50 @@ class ReadNumbers:
                 start = number * DIGEST_SIZE
                 log.digests[start : start + DIGEST_SIZE] = digest
         self.first_new = len(log.keys)
+
+
+def all_groups(records: list[PageRecord]) -> array:
+    """The group numbers of every page in one array, made at its size (grown, it was twice that a while)."""
+    found = array("I", [0]) * sum(len(record.groups) for record in records)
+    start = 0
+    for record in records:
+        found[start : start + len(record.groups)] = record.groups
+        start += len(record.groups)
+    return found
+
+
+def packed(texts: Iterable[str]) -> tuple[bytearray, array]:
+    """Many strings as one run of UTF-8 and their lengths: two objects to pickle instead of one each (and as
+    bytes, not a str that one character past Latin-1 makes two or four bytes a character)."""
+    data, lengths = bytearray(), array("I")
+    for text in texts:
+        encoded = text.encode("utf-8")
+        data += encoded
+        lengths.append(len(encoded))
+    return data, lengths
+
+
+def unpacked(data: bytes | bytearray, lengths: array) -> list[str]:
+    found, start = [], 0
+    for length in lengths:
+        found.append(data[start : start + length].decode("utf-8"))
+        start += length
+    return found
+
+
+def packed_refs(refs: Iterable[Ref]) -> tuple[tuple[bytearray, array], array]:
+    """Refs (tuples of strings) as their strings packed and the number of strings each has."""
+    items = list(refs)
+    return packed(part for ref in items for part in ref), array("B", map(len, items))
+
+
+def unpacked_refs(parts: tuple[bytearray, array], sizes: array) -> list[Ref]:
+    texts = unpacked(*parts)
+    found, start = [], 0
+    for size in sizes:
+        found.append((sys.intern(texts[start]), *texts[start + 1 : start + size]))  # the kind: one object
+        start += size
+    return found
 
 
 UNDIGESTED = b"\xff" * DIGEST_SIZE  # a new group's digest until ReadNumbers.finish makes it
