@@ -78,3 +78,9 @@ def browser():
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+def installed_tool(name: str) -> str | None:
+    """A command installed on PATH or beside this Python (a virtual environment's scripts, when pytest runs as
+    `.venv/bin/python -m pytest` without the environment activated), or None."""
+    return shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))

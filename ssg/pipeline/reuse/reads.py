@@ -98,8 +98,8 @@ class ReadLog:
             self.by_ref[ref].append(len(self.keys))
             self.keys.append((ref, fieldsets[pairs[number + 1]]))
         self.digests = bytearray(digests)
-        texts, numbers, base_of, templates_of, groups, group_counts = pages
-        texts = unpacked(*texts)
+        packed_texts, numbers, base_of, templates_of, groups, group_counts = pages
+        texts = unpacked(*packed_texts)
         start = 0
         for page, count in enumerate(group_counts):
             rel_path, kind, site_path, key = texts[4 * page : 4 * page + 4]
