@@ -160,8 +160,6 @@ class Pipeline:
             else:
                 same_records = bool(now) and now == log.versions  # every record's version as at the last build
                 search = self.plan_search(loaded, kept, same_records, destination)  # works while pages render
-                if search.indexer is not None and not in_place:  # its process has the bundle it replaces
-                    self.cache.search.pop(self.output_key(), None)
                 pages = self.render(loaded, stale, destination, report, progress, (bases, values, log), rendered)
                 files = self.output_files(loaded, specs, pages, report, search)  # SiteError at the end: a page failed
                 if known.manifest is not None or known.inputs is not None:

@@ -233,18 +233,15 @@ class Indexer:
             process.join()
 
     def start(self, work: Work) -> None:
-        """Start the indexing process. This one keeps nothing of `work` once it has: the bundle in the output
-        that a merge reuses (40 MB at 10,000 articles) is then the indexing process's alone."""
         context = multiprocessing.get_context("fork" if can_fork() else "spawn")
         receiver, sender = context.Pipe(duplex=False)
-        handoff = Handoff((os.getpid(), work, sender, self.pooled))
-        process = context.Process(target=handoff.run, daemon=True)
+        args = (os.getpid(), work, sender, self.pooled)
+        process = context.Process(target=index_in_child, args=args, daemon=True)
         with self._lock:
             if self._stopped:
                 raise SearchIndexError("stopped")
             process.start()
             self._process = process
-        handoff.args = ()  # the child has its own copy (forked or pickled)
         sender.close()
         self._reader = threading.Thread(target=self._receive, args=(receiver,), name="search-results", daemon=True)
         self._reader.start()
@@ -291,17 +288,6 @@ class Indexer:
         if kind == "error":
             raise SearchIndexError(f"the search index could not be made ({value}); the output is unchanged")
         return value  # type: ignore[return-value]
-
-
-@dataclass
-class Handoff:
-    """The indexing process's arguments, which the process that starts it drops once it has (a Process keeps
-    the arguments it was given for as long as it lives)."""
-
-    args: tuple
-
-    def run(self) -> None:
-        index_in_child(*self.args)
 
 
 def index_in_child(parent: int, work: Work, result: Connection, send_shards: bool) -> None:
