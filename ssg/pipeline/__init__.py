@@ -175,8 +175,6 @@ class Pipeline:
         if log.commit(changed_groups, rendered, None if same_pages else {s.rel_path for s in specs}):
             self.cache.dirty = True
         del rendered
-        if not in_place:
-            log.forget_index()  # this process numbers no more groups
         if log.versions != now:  # a long-lived pipeline compares objects, not versions: those it leaves unknown
             log.versions = now
             self.cache.dirty = True

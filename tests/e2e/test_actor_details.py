@@ -26,7 +26,7 @@ def page_reads(builder: Pipeline, site_path: str) -> dict[tuple, set]:
     record = log.pages[Urls.rel_path(site_path)]
     reads: dict[tuple, set] = {}
     for group_id in record.groups:
-        ref, fields = log.keys[group_id]
+        ref, fields = log.key(group_id)
         reads.setdefault(ref, set()).update(fields)
     return reads
 

@@ -14,7 +14,7 @@ from ssg.pipeline.reuse.reads import ReadLog
 from ssg.render import PageKind, PageSpec
 from ssg.render.recording import DIGEST_SIZE, ReadTable, Recorder
 
-from .test_cache import Digests
+from .test_cache import Digests, keys, number_of
 
 HARBOUR = Tag("harbour", "/tags/harbour/", ("a.md", "b.md"))
 FERRY = Tag("ferry", "/tags/ferry/", ("c.md",))
@@ -32,7 +32,7 @@ def page(number: int) -> PageSpec:
 
 
 def groups_of(log: ReadLog, rendered) -> set[tuple]:
-    return {log.keys[number] for number in rendered.groups}
+    return {log.key(number) for number in rendered.groups}
 
 
 def test_a_macro_s_reads_count_for_every_page_that_uses_its_output() -> None:
@@ -59,8 +59,8 @@ def test_a_macro_s_reads_count_for_every_page_that_uses_its_output() -> None:
     harbour_id, harbour_path = (("tag", "harbour"), frozenset({"id"})), (("tag", "harbour"), frozenset({"path"}))
     assert groups_of(log, one) == {harbour_path, harbour_id, ferry}
     assert groups_of(log, two) == {harbour_id, ferry}
-    assert inner != outer and len(log.keys) == 3  # each group numbered once in the log
-    assert all(log.digest(log.ids[group]) == digest(*group) for group in (ferry, harbour_id, harbour_path))
+    assert inner != outer and log.group_count == 3  # each group numbered once in the log
+    assert all(log.digest(number_of(log, group)) == digest(*group) for group in (ferry, harbour_id, harbour_path))
 
 
 def test_reads_that_arrive_before_what_they_refer_to_are_refused() -> None:
@@ -103,11 +103,11 @@ def test_a_saved_read_log_comes_back_page_for_page() -> None:
 
     loaded = pickle.loads(pickle.dumps(log))
 
-    assert loaded.keys == log.keys and loaded.digests == log.digests and loaded.versions == log.versions
+    assert keys(loaded) == keys(log) and loaded.digests == log.digests and loaded.versions == log.versions
     assert loaded.pages == log.pages and list(loaded.pages) == list(log.pages)
     assert loaded.by_ref == log.by_ref
     assert loaded.stale(specs, lambda spec, _: f"base of {spec.site_path}", [], lambda _: True) == []
-    harbour_group = log.ids[(("tag", "harbour"), frozenset({"id", "path"}))]
+    harbour_group = number_of(log, (("tag", "harbour"), frozenset({"id", "path"})))
     assert loaded.stale(specs, lambda spec, _: f"base of {spec.site_path}", [harbour_group], lambda _: True) == [
         specs[0]
     ]
@@ -135,9 +135,9 @@ def test_groups_no_page_reads_are_dropped_once_a_quarter_of_the_log() -> None:
     log.commit({}, [again.rendered(page(1), "base", reread.reads())], None)  # page 1 no longer reads the harbour
     again.finish()
     compact = log.compacted()
-    assert compact is not log and len(compact.keys) == 2 < len(log.keys)
+    assert compact is not log and compact.group_count == 2 < log.group_count
     for rel_path, record in log.pages.items():
-        assert {compact.keys[i] for i in compact.pages[rel_path].groups} == {log.keys[i] for i in record.groups}
+        assert {compact.key(i) for i in compact.pages[rel_path].groups} == {log.key(i) for i in record.groups}
         assert [compact.digest(i) for i in compact.pages[rel_path].groups] == [
-            log.digest(log.ids[compact.keys[i]]) for i in compact.pages[rel_path].groups
+            log.digest(number_of(log, compact.key(i))) for i in compact.pages[rel_path].groups
         ]

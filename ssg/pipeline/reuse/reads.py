@@ -32,7 +32,7 @@ class PageRecord:
     spec: PageSpec
     base: str
     templates: tuple[str, ...]
-    groups: array  # ids into ReadLog.keys
+    groups: array  # group numbers in the ReadLog
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,24 +49,31 @@ class ReadLog:
     """The recorded reads of every page of one output folder."""
 
     def __init__(self) -> None:
-        self._ids: dict[Group, int] | None = {}  # made when first needed after loading (most builds render little)
-        self.keys: list[Group] = []
-        self.digests = bytearray()  # DIGEST_SIZE bytes a group, by id: the values as the pages that read them showed
+        self.group_refs: list[Ref] = []  # by group number: its record's ref (one object per ref) ...
+        self.group_fields: list[frozenset[Field]] = []  # ... and its fields (one object per set of fields)
+        self.digests = bytearray()  # DIGEST_SIZE bytes a group, by number: the values as the pages showed them
         self.pages: dict[str, PageRecord] = {}  # by output rel_path
-        self.by_ref: dict[Ref, list[int]] = {}  # the groups of each record
+        self.by_ref: dict[Ref, dict[frozenset[Field], int]] = {}  # each record's groups: fields -> number
         self.versions: dict[Ref, str] = {}  # each record's version when the digests were last made (refs.versions)
-        self.fieldsets: dict[frozenset[Field], frozenset[Field]] = {}
+        self.fieldsets: dict[frozenset[Field], frozenset[Field]] = {}  # the one object of each set of fields
+
+    @property
+    def group_count(self) -> int:
+        return len(self.group_refs)
+
+    def key(self, group_id: int) -> Group:
+        return self.group_refs[group_id], self.group_fields[group_id]
 
     def __getstate__(self) -> tuple:
         """Saved compactly: the groups as pairs of numbers (their record's ref, their set of fields), the digests
         as they are held (one run of bytes), and the refs, pages and versions as a few long strings and arrays.
         An object of its own per group, page and string made the pickle a million objects at 10,000 articles,
-        and the pickler's memo of them 30 MB more while the cache was saved. The groups of each record and the
-        index of groups are made again on load."""
+        and the pickler's memo of them 30 MB more while the cache was saved. The index of each record's groups
+        is made again on load."""
         refs = {ref: number for number, ref in enumerate(self.by_ref)}
         fieldsets: dict[frozenset[Field], int] = {}
         pairs = array("I")
-        for ref, fields in self.keys:
+        for ref, fields in zip(self.group_refs, self.group_fields, strict=True):
             pairs.append(refs[ref])
             pairs.append(fieldsets.setdefault(fields, len(fieldsets)))
         records = list(self.pages.values())
@@ -92,11 +99,13 @@ class ReadLog:
         self.__init__()  # type: ignore[misc]
         (refs_packed, fieldsets_packed, pairs, digests), pages, bases, templates, versions = state
         refs, fieldsets = unpacked_refs(*refs_packed), unpacked_fieldsets(*fieldsets_packed)
-        self.by_ref = {ref: [] for ref in refs}
+        self.fieldsets = {fields: fields for fields in fieldsets}
+        self.by_ref = {ref: {} for ref in refs}
         for number in range(0, len(pairs), 2):
-            ref = refs[pairs[number]]
-            self.by_ref[ref].append(len(self.keys))
-            self.keys.append((ref, fieldsets[pairs[number + 1]]))
+            ref, fields = refs[pairs[number]], fieldsets[pairs[number + 1]]
+            self.by_ref[ref][fields] = len(self.group_refs)
+            self.group_refs.append(ref)
+            self.group_fields.append(fields)
         self.digests = bytearray(digests)
         packed_texts, numbers, base_of, templates_of, groups, group_counts = pages
         texts = unpacked(*packed_texts)
@@ -109,39 +118,26 @@ class ReadLog:
             start += count
         version_refs, version_values = versions
         self.versions = dict(zip(unpacked_refs(*version_refs), unpacked(*version_values), strict=True))
-        self._ids = None
-
-    @property
-    def ids(self) -> dict[Group, int]:
-        if self._ids is None:
-            self._ids = {key: i for i, key in enumerate(self.keys)}
-            self.fieldsets = {fields: fields for _, fields in self.keys}
-        return self._ids
-
-    def forget_index(self) -> None:
-        """Drop the index of groups (made again when next needed): a build that numbers no more groups need not
-        hold it while the cache is saved (330,000 groups at 10,000 articles)."""
-        self._ids = None
-        self.fieldsets = {}
 
     def digest(self, group_id: int) -> bytes:
         start = group_id * DIGEST_SIZE
         return bytes(self.digests[start : start + DIGEST_SIZE])
 
     def group_id(self, ref: Ref, fields: frozenset[Field], digest: bytes) -> int:
-        """The number of a group (a new one starts with `digest`); refs and field sets are shared objects."""
-        found = self.ids.get((ref, fields))
-        if found is None:
-            known_ref = self.by_ref.get(ref)
-            if known_ref is None:
-                known_ref = self.by_ref[ref] = []
-            else:
-                ref = self.keys[known_ref[0]][0]
-            key = (ref, self.fieldsets.setdefault(fields, fields))  # one tuple for the index and the list
-            found = self.ids[key] = len(self.keys)
-            self.keys.append(key)
-            self.digests += digest
-            known_ref.append(found)
+        """The number of a group (a new one starts with `digest`). The index is per record (a global one of
+        330,000 (ref, fields) pairs at 10,000 articles held 40 MB more); refs and field sets are shared objects."""
+        known = self.by_ref.get(ref)
+        if known is None:
+            known = self.by_ref[ref] = {}
+        else:
+            found = known.get(fields)
+            if found is not None:
+                return found
+            ref = self.group_refs[next(iter(known.values()))]
+        found = known[self.fieldsets.setdefault(fields, fields)] = len(self.group_refs)
+        self.group_refs.append(ref)
+        self.group_fields.append(self.fieldsets[fields])
+        self.digests += digest
         return found
 
     def numbering(self, values: GroupValues) -> ReadNumbers:
@@ -165,8 +161,8 @@ class ReadLog:
         Site's) from when they were read, with their digests now."""
         changed: dict[int, bytes] = {}
         for ref in set(refs):
-            for group_id in self.by_ref.get(ref, ()):
-                digest = values(ref, self.keys[group_id][1])
+            for fields, group_id in self.by_ref.get(ref, {}).items():
+                digest = values(ref, fields)
                 if digest != self.digest(group_id):
                     changed[group_id] = digest
         return changed
@@ -222,18 +218,17 @@ class ReadLog:
         """The log with only the groups some page still reads, once a quarter of them are left behind by edits
         (before saving; a copy, so an edit that left a few behind does not pay for one: 50 MB at 10,000
         articles while the cache was saved). A group no page reads changes nothing but the file's size."""
-        marks = bytearray(len(self.keys))  # one byte a group (a set of their numbers was 30 MB at 10,000 articles)
+        marks = bytearray(self.group_count)  # one byte a group (a set of their numbers was 30 MB at 10,000 articles)
         for record in self.pages.values():
             for i in record.groups:
                 marks[i] = 1
-        if marks.count(0) * UNREAD_SHARE <= len(self.keys):
+        if marks.count(0) * UNREAD_SHARE <= self.group_count:
             return self
         used = [i for i, mark in enumerate(marks) if mark]
         renumber = {old: new for new, old in enumerate(used)}
         log = ReadLog()
         for i in used:
-            ref, fields = self.keys[i]
-            log.group_id(ref, fields, self.digest(i))
+            log.group_id(self.group_refs[i], self.group_fields[i], self.digest(i))
         log.versions = self.versions
         for rel_path, record in self.pages.items():
             groups = array("I", (renumber[i] for i in record.groups))
@@ -253,7 +248,7 @@ class ReadNumbers:
         self.log, self.values = log, values  # values: anything with GroupValues.of_record (tests' own digests)
         self.groups: dict[tuple[int, int], list[int]] = {}  # table -> log number of each of its groups
         self.captures: dict[tuple[int, int], list[array]] = {}  # table -> log numbers of each capture's groups
-        self.first_new = len(log.keys)  # the groups from here on are new in this build: digested by finish()
+        self.first_new = log.group_count  # the groups from here on are new in this build: digested by finish()
 
     def rendered(self, spec: PageSpec, base: str, reads: PageReads) -> Rendered:
         groups = self.groups.setdefault(reads.table, [])
@@ -274,14 +269,14 @@ class ReadNumbers:
         of a field outlives its record's turn (kept for the whole build, they were 90 MB at 10,000 articles)."""
         log = self.log
         by_ref: dict[Ref, list[int]] = {}
-        for number in range(self.first_new, len(log.keys)):
-            by_ref.setdefault(log.keys[number][0], []).append(number)
+        for number in range(self.first_new, log.group_count):
+            by_ref.setdefault(log.group_refs[number], []).append(number)
         for ref, numbers in by_ref.items():
-            digests = self.values.of_record(ref, [log.keys[number][1] for number in numbers])
+            digests = self.values.of_record(ref, [log.group_fields[number] for number in numbers])
             for number, digest in zip(numbers, digests, strict=True):
                 start = number * DIGEST_SIZE
                 log.digests[start : start + DIGEST_SIZE] = digest
-        self.first_new = len(log.keys)
+        self.first_new = log.group_count
 
 
 def all_groups(records: list[PageRecord]) -> array:
