@@ -97,7 +97,10 @@ class SiteConfig:
         return urlsplit(self.base_url).path or "/"
 
     def verdict(self, verdict_id: str) -> Verdict | None:
-        return next((v for v in self.verdicts if v.id == verdict_id), None)
+        for verdict in self.verdicts:  # a handful: a loop is faster than a dict made per call (35,000 claims)
+            if verdict.id == verdict_id:
+                return verdict
+        return None
 
     @property
     def scale(self) -> tuple[Verdict, ...]:
@@ -106,8 +109,8 @@ class SiteConfig:
 
     def rating(self, verdict_id: str) -> int | None:
         """A scored verdict's numeric rating: best = count of scored verdicts, worst = 1 (SPEC §2)."""
-        scale = [v.id for v in self.scale]
-        return len(scale) - scale.index(verdict_id) if verdict_id in scale else None
+        scored = [v.id for v in self.verdicts if v.scored]
+        return len(scored) - scored.index(verdict_id) if verdict_id in scored else None
 
 
 # --- the schema: key -> (type, default) per table ---------------------------------------------------------------

@@ -260,6 +260,28 @@ class Tracked:
         return f"Tracked({self._record!r})"
 
 
+def read_fields(record: Any, names: tuple[str, ...]) -> tuple[Any, ...]:
+    """Several fields of one record at once, for Python code that reads the same fields of thousands of records
+    (the open data: 12 of each of 35,000 claims). A tracked record's fields are noted as one read each, as
+    `Tracked` would note them one by one, without a proxy call per field; a plain record's are just read."""
+    if type(record) is not Tracked:
+        return tuple(getattr(record, name) for name in names)
+    inner, recorder = _own(record, "_record"), _own(record, "_recorder")
+    entry = recorder.fields.get(id(inner))
+    if entry is None:
+        entry = recorder.fields[id(inner)] = (inner, set())
+    noted = entry[1]
+    values = []
+    for name in names:
+        value = getattr(inner, name)
+        if type(value) in PLAIN:
+            noted.add(name)
+            values.append(value)
+        else:
+            values.append(recorder.read(inner, name, recorder.wrap))
+    return tuple(values)
+
+
 def track(value: Any, recorder: Recorder) -> Any:
     """A value for a Python helper: keyed records (also inside tuples and lists) wrapped, the rest as it is."""
     kind = type(value)

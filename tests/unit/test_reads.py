@@ -12,7 +12,7 @@ import pytest
 from ssg.model.types import Tag
 from ssg.pipeline.reuse.reads import ReadLog
 from ssg.render import PageKind, PageSpec
-from ssg.render.recording import DIGEST_SIZE, ReadTable, Recorder
+from ssg.render.recording import DIGEST_SIZE, ReadTable, Recorder, read_fields, track
 
 from .test_cache import Digests, keys, number_of
 
@@ -141,3 +141,18 @@ def test_groups_no_page_reads_are_dropped_once_a_quarter_of_the_log() -> None:
         assert [compact.digest(i) for i in compact.pages[rel_path].groups] == [
             log.digest(number_of(log, compact.key(i))) for i in compact.pages[rel_path].groups
         ]
+
+
+def test_fields_read_at_once_are_recorded_as_read_one_by_one() -> None:
+    """The open data takes a dozen fields of each claim at once (`read_fields`): the page's recorded reads are
+    those the tracked record notes field by field, and the values are the record's."""
+    at_once, one_by_one = Recorder(ReadTable()), Recorder(ReadTable())
+    values = read_fields(track(HARBOUR, at_once), ("id", "path", "article_keys"))
+    tracked = track(HARBOUR, one_by_one)
+    assert values == (tracked.id, tracked.path, tracked.article_keys) == ("harbour", "/tags/harbour/", ("a.md", "b.md"))
+    assert (
+        at_once.reads().new_groups
+        == one_by_one.reads().new_groups
+        == ((("tag", "harbour"), frozenset({"id", "path", "article_keys"})),)
+    )
+    assert read_fields(HARBOUR, ("path",)) == (HARBOUR.path,)  # a record not tracked: just read
