@@ -41,7 +41,7 @@ from ssg.pipeline.reuse.manifest import (
     restamp,
     save_manifest,
 )
-from ssg.pipeline.reuse.reads import GroupValues, PageBases, ReadLog, Rendered
+from ssg.pipeline.reuse.reads import GroupValues, PageBases, ReadLog, Rendered, SameFields
 from ssg.pipeline.reuse.state import PipelineState, Settled
 from ssg.pipeline.search import BundleFiles, Indexer, SearchIndex, SearchPlan, install_bundle, plan_search
 from ssg.render import PageSpec, create_environment, plan_pages
@@ -145,7 +145,8 @@ class Pipeline:
         bases = PageBases(env, loaded.site)
         now = versions(loaded.site) if known.settled is None and known.patch is None else {}
         values = GroupValues(loaded.site)
-        changed_groups = log.changed_groups(self.changed_refs(known, loaded, log, now), values)
+        same = SameFields(known.settled.loaded.site, loaded.site) if known.settled is not None else None
+        changed_groups = log.changed_groups(self.changed_refs(known, loaded, log, now), values, same)
         # a patch of bodies: the pages, their templates and the config are those the log has
         same_pages = known.patch is not None and known.settled is not None and len(log.pages) == len(specs)
         kept = self.kept(known)

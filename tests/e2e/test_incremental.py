@@ -17,8 +17,10 @@ import pytest
 
 import ssg.pipeline.parallel as parallel_module
 from ssg.errors import Report
+from ssg.model.refs import Resolver, field_digest
 from ssg.pipeline import Pipeline, RunOptions
 from ssg.pipeline.reuse.cache import cache_file
+from ssg.pipeline.reuse.reads import SameFields
 from tests.conftest import copy_example_site
 
 
@@ -340,3 +342,30 @@ def test_a_long_lived_builder_leaves_no_garbage_behind(tmp_path: Path) -> None:
         builder.run(in_place=True)
     # a leaked Jinja environment alone is some 500 objects a build
     assert gc.get_freeze_count() - frozen < 100, gc.get_freeze_count() - frozen
+
+
+@pytest.mark.parametrize("edit", [edit_title, edit_profile, add_article, delete_article, edit_config])
+def test_fields_told_unchanged_digest_the_same(corpus_100: Path, tmp_path: Path, edit) -> None:
+    """A long-lived pipeline skips digesting a group whose fields all hold the same values as in its last build
+    (`SameFields`: the same records or refs, equal plain values). That shortcut must never hide a change: for
+    every field any page read, 'the same' implies the same digest in both builds."""
+    site = tmp_path / "site"
+    shutil.copytree(corpus_100, site)
+    builder = Pipeline(RunOptions(site_dir=site, output_dir=tmp_path / "out", jobs=1, use_cache=False))
+    builder.run(in_place=True)
+    before = builder.state.settled.loaded.site  # type: ignore[union-attr]
+    edit(site, random.Random(7))
+    builder.run(in_place=True)
+    after = builder.state.settled.loaded.site  # type: ignore[union-attr]
+    log, same = builder.read_log(), SameFields(before, after)
+    old, new = Resolver(before), Resolver(after)
+    told_same = 0
+    for ref, groups in log.by_ref.items():
+        unchanged = same.of(ref)
+        if unchanged is None:
+            continue
+        for field in {field for fields in groups for field in fields}:
+            if unchanged(field):
+                told_same += 1
+                assert field_digest(old(ref), field) == field_digest(new(ref), field), (ref, field)
+    assert told_same > 100  # the shortcut is taken
