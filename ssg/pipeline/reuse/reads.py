@@ -108,8 +108,10 @@ class ReadLog:
             self.group_refs.append(ref)
             self.group_fields.append(fields)
         self.digests = bytearray(digests)
-        packed_texts, numbers, base_of, templates_of, groups, group_counts = pages
+        packed_texts, numbers, base_of, templates_of, group_bytes, group_counts = pages
         texts = unpacked(*packed_texts)
+        groups = array("I")
+        groups.frombytes(group_bytes)
         start = 0
         for page, count in enumerate(group_counts):
             rel_path, kind, site_path, key = texts[4 * page : 4 * page + 4]
@@ -286,13 +288,15 @@ class ReadNumbers:
         self.first_new = log.group_count
 
 
-def all_groups(records: list[PageRecord]) -> array:
-    """The group numbers of every page in one array, made at its size (grown, it was twice that a while)."""
-    found = array("I", [0]) * sum(len(record.groups) for record in records)
-    start = 0
-    for record in records:
-        found[start : start + len(record.groups)] = record.groups
-        start += len(record.groups)
+def all_groups(records: list[PageRecord]) -> bytearray:
+    """The group numbers of every page as one run of bytes (an array's numbers), made at its size: pickled as it
+    is, where an array is first copied to bytes (12 MB more while the cache was saved at 10,000 articles)."""
+    found = bytearray(array("I").itemsize * sum(len(record.groups) for record in records))
+    with memoryview(found).cast("I") as numbers:
+        start = 0
+        for record in records:
+            numbers[start : start + len(record.groups)] = record.groups
+            start += len(record.groups)
     return found
 
 
