@@ -109,8 +109,8 @@ class SiteConfig:
 
     def rating(self, verdict_id: str) -> int | None:
         """A scored verdict's numeric rating: best = count of scored verdicts, worst = 1 (SPEC §2)."""
-        scored = [v.id for v in self.verdicts if v.scored]
-        return len(scored) - scored.index(verdict_id) if verdict_id in scored else None
+        scale = [v.id for v in self.scale]
+        return len(scale) - scale.index(verdict_id) if verdict_id in scale else None
 
 
 # --- the schema: key -> (type, default) per table ---------------------------------------------------------------

@@ -88,6 +88,34 @@ def field_token(record: Any, name: str | tuple[str, Any]) -> Any:
     return token(value)
 
 
+def same_field(old: Any, new: Any, name: str | tuple[str, Any]) -> bool:
+    """Whether a field (or mapping entry) of two records has the same token, told without making it: the same
+    records or refs, equal plain values (a long-lived pipeline skips digesting such fields again). A method:
+    not the same (its reads are other fields)."""
+    if type(name) is tuple:
+        return same_token(getattr(old, name[0]).get(name[1]), getattr(new, name[0]).get(name[1]))
+    before, after = getattr(old, name, None), getattr(new, name, None)
+    return before is after or (not callable(before) and same_token(before, after))
+
+
+def same_token(before: Any, after: Any) -> bool:
+    """`token(before) == token(after)`, mostly without making them: a record stands as its ref, tuples, lists
+    and dicts (in their order, as `token` keeps it) item by item, anything else by equality."""
+    if before is after:
+        return True
+    kind = type(before)
+    if kind is not type(after):
+        return False
+    make = REFS.get(kind)
+    if make is not None:
+        return make(before) == make(after)
+    if kind is tuple or kind is list:
+        return len(before) == len(after) and all(map(same_token, before, after))
+    if kind is dict:
+        return list(before) == list(after) and all(map(same_token, before.values(), after.values()))
+    return bool(before == after)
+
+
 def field_digest(record: Any, name: str | tuple[str, Any]) -> bytes:
     """A short digest of what one field of a record holds. The field's name is not in it: a group's digest
     joins its fields' digests in the group's own order (render/recording.py), which names them. Text is

@@ -138,10 +138,14 @@ class Recorder:
         return track(value, self)
 
     def note(self, record: Any, name: Field) -> None:
+        self.noted(record).add(name)
+
+    def noted(self, record: Any) -> set[Field]:
+        """The fields of `record` this page read so far (the set to add to)."""
         entry = self.fields.get(id(record))
         if entry is None:
             entry = self.fields[id(record)] = (record, set())
-        entry[1].add(name)
+        return entry[1]
 
     def begin(self) -> None:
         """Start capturing apart (a memoized macro's first call), to replay the reads on later calls."""
@@ -267,10 +271,7 @@ def read_fields(record: Any, names: tuple[str, ...]) -> tuple[Any, ...]:
     if type(record) is not Tracked:
         return tuple(getattr(record, name) for name in names)
     inner, recorder = _own(record, "_record"), _own(record, "_recorder")
-    entry = recorder.fields.get(id(inner))
-    if entry is None:
-        entry = recorder.fields[id(inner)] = (inner, set())
-    noted = entry[1]
+    noted = recorder.noted(inner)
     values = []
     for name in names:
         value = getattr(inner, name)

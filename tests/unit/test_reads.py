@@ -9,6 +9,7 @@ import pickle
 
 import pytest
 
+from ssg.model.refs import same_token, token
 from ssg.model.types import Tag
 from ssg.pipeline.reuse.reads import ReadLog
 from ssg.render import PageKind, PageSpec
@@ -156,3 +157,21 @@ def test_fields_read_at_once_are_recorded_as_read_one_by_one() -> None:
         == ((("tag", "harbour"), frozenset({"id", "path", "article_keys"})),)
     )
     assert read_fields(HARBOUR, ("path",)) == (HARBOUR.path,)  # a record not tracked: just read
+
+
+def test_values_told_the_same_have_the_same_token() -> None:
+    """`same_token` stands in for comparing tokens (what field digests are made of): a record by its ref, lists,
+    tuples and mappings item by item and in their order, plain values by equality."""
+    retitled = Tag("harbour", "/tags/harbour/", ("b.md",))  # another object, the same ref
+    pairs = [
+        (HARBOUR, retitled),
+        (HARBOUR, FERRY),
+        ((HARBOUR, FERRY), (retitled, FERRY)),
+        ((HARBOUR, FERRY), (FERRY, HARBOUR)),
+        ({"a": 1, "b": 2}, {"b": 2, "a": 1}),  # equal mappings, another order: another token
+        ({"a": HARBOUR}, {"a": retitled}),
+        (["x", 1], ["x", 1]),
+        ("x", None),
+    ]
+    for before, after in pairs:
+        assert same_token(before, after) == (token(before) == token(after)), (before, after)

@@ -14,11 +14,10 @@ import sys
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from jinja2 import Environment, TemplateNotFound
 
-from ssg.model.refs import KEYED, Ref, Resolver, ref_of
+from ssg.model.refs import Ref, Resolver, same_field
 from ssg.model.types import Site, fingerprint
 from ssg.render import PageKind, PageReads, PageSpec
 from ssg.render.recording import DIGEST_SIZE, GONE, Field, ReadDigests
@@ -381,9 +380,10 @@ class GroupValues:
 
 class SameFields:
     """Which fields of a record hold the same value in two Sites of a long-lived pipeline, as the digests see
-    values (`same_field`), told without digesting them. The site record is new in every build, and 11,000
-    groups at 10,000 articles read it (an actor's entry in `site.actors` here, a tag's there): digesting them
-    all again was 0.33 s of a title edit in the preview, though an edit leaves nearly all of them as they were."""
+    values (`model/refs.same_field`), told without digesting them. The site record is new in every build,
+    and 11,000 groups at 10,000 articles read it (an actor's entry in `site.actors` here, a tag's there):
+    digesting them all again was 0.33 s of a title edit in the preview, though an edit leaves nearly all of
+    them as they were."""
 
     def __init__(self, before: Site, after: Site):
         self.old, self.new = Resolver(before), Resolver(after)
@@ -402,37 +402,6 @@ class SameFields:
             return found
 
         return unchanged
-
-
-def same_field(old: object, new: object, field: Field) -> bool:
-    """The field (or mapping entry) of two records would digest the same, told without digesting it: a field's
-    digest is of its token (model/refs.py), in which a record stands as its ref; so the same records, refs or
-    equal plain values (the config and the URLs are made again each build). A method: not the same."""
-    if type(field) is tuple:
-        name, key = field
-        return same_item(getattr(old, name).get(key), getattr(new, name).get(key))
-    before, after = getattr(old, field, None), getattr(new, field, None)
-    if before is after:
-        return True
-    kind = type(before)
-    if kind is not type(after) or callable(before):
-        return False
-    if kind is dict:
-        return list(before) == list(after) and all(map(same_item, before.values(), after.values()))
-    return same_item(before, after)
-
-
-def same_item(before: Any, after: Any) -> bool:
-    if before is after:
-        return True
-    kind = type(before)
-    if kind is not type(after):
-        return False
-    if kind in KEYED:
-        return ref_of(before) == ref_of(after)
-    if kind is tuple:
-        return len(before) == len(after) and all(map(same_item, before, after))
-    return bool(before == after)
 
 
 class PageBases:
