@@ -276,8 +276,8 @@ class Pipeline:
         current = self.cache.search.get(self.output_key())
         if current is not None and not all(kept(rel_path) for rel_path in current.files):
             current = None
-        index = self.options.index_search
-        return plan_search(loaded.site, current, index, same_records=same_records, destination=destination)
+        options = self.options
+        return plan_search(loaded.site, current, options.index_search, None, same_records, destination, options.output)
 
     def changed_refs(self, known: Known, loaded: LoadedSite, log: ReadLog, now: dict[Ref, str]) -> list[Ref]:
         """The records whose groups must be digested again: those a patch replaced; in a long-lived pipeline,
@@ -340,7 +340,7 @@ class Pipeline:
         """A new search bundle for `site` (the preview runs this in the background, outside a build), or None
         when the bundle in the output has the same documents. Raises SearchIndexError (`indexer.stop()` ends
         it early)."""
-        plan = plan_search(site, self.cache.search.get(self.output_key()), True, indexer)
+        plan = plan_search(site, self.cache.search.get(self.output_key()), True, indexer, output=self.options.output)
         return None if plan.indexer is None else plan.indexer.finish()
 
     def refresh_search(self, site: Site) -> None:

@@ -35,7 +35,7 @@ from ssg.model.types import Site
 from ssg.output import Destination, OutputError, OutputFile
 from ssg.pipeline.orphans import end_with_parent
 from ssg.pipeline.parallel import can_fork
-from ssg.pipeline.search_bundle import ENTRY, BundleError, SearchIndex, ShardBundle, merge, split_bundle
+from ssg.pipeline.search_bundle import ENTRY, BundleError, SearchIndex, ShardBundle, merge, merge_edit, split_bundle
 from ssg.render.search import SearchDocument, SearchEntry, search_document, search_entries
 
 INDEX_DIR = "pagefind"  # in the output (SPEC §6)
@@ -186,9 +186,9 @@ BundleFiles = dict[str, bytes | Path | None]  # by output rel path: new bytes, a
 class Work:
     """What an Indexer does: index `todo` (shards whose documents changed), then merge every shard, in the
     order `order` (their digests): those made now, those in `ready` (made by an earlier indexing that was
-    stopped before its merge), the others from `current` (the bundle in the output). With a `destination` (a
-    build's), the indexing process prepares the new files there itself and sends their paths, not their bytes
-    (40 MB the build process need not hold at 10,000 articles)."""
+    stopped before its merge), the others from `current` (the bundle in `output`, whose index chunks an edit's
+    merge reads). With a `destination` (a build's), the indexing process prepares the new files there itself
+    and sends their paths, not their bytes (40 MB the build process need not hold at 10,000 articles)."""
 
     site: Site
     digest: str
@@ -197,6 +197,7 @@ class Work:
     current: SearchIndex | None
     ready: dict[str, MadeShard]
     destination: Destination | None = None
+    output: Path | None = None
 
 
 class Indexer:
@@ -338,21 +339,39 @@ def merged_bundle(work: Work, made: dict[str, MadeShard]) -> tuple[SearchIndex, 
     shards = [made[digest].bundle if digest in made else reused[digest] for digest in work.order]
     assets = next(iter(made.values())).assets  # the same in every shard
     files: dict[str, bytes | None] = dict(assets)
-    kept = dict(work.current.chunks) if work.current is not None else {}
-    merged, chunks = merge(shards, assets[ENTRY], kept)
+    made_bundle = None
+    if work.current is not None and work.output is not None:
+        chunks = list(work.current.chunks)
+        made_bundle = merge_edit(list(work.current.shards), chunks, shards, assets[ENTRY], chunk_reader(work.output))
+    if made_bundle is None:
+        kept = {chunk.key: chunk.name for chunk in work.current.chunks} if work.current is not None else {}
+        made_bundle = merge(shards, assets[ENTRY], kept)
+    merged, chunks = made_bundle
     files.update(merged)
     for shard in shards:
         fragments = made[shard.digest].fragments if shard.digest in made else None
         for name in shard.fragment_names():
             files.setdefault(name, fragments[name] if fragments is not None else None)
     names = tuple(f"{INDEX_DIR}/{name}" for name in sorted(files))
-    index = SearchIndex(work.digest, names, tuple(shards), tuple(sorted(chunks.items())))
+    index = SearchIndex(work.digest, names, tuple(shards), tuple(chunks))
     bundle: BundleFiles = {f"{INDEX_DIR}/{name}": files.pop(name) for name in sorted(files)}
     if work.destination is not None:
         for rel_path, data in bundle.items():
             if isinstance(data, bytes):  # None: a file of a kept shard, in the output already
                 bundle[rel_path] = work.destination.prepare(rel_path, data)  # None: the output has these bytes
     return index, bundle
+
+
+def chunk_reader(output: Path) -> Callable[[str], bytes | None]:
+    """An index chunk's file in the bundle in `output`, by name (None: it cannot be read)."""
+
+    def read(name: str) -> bytes | None:
+        try:
+            return (output / INDEX_DIR / "index" / f"{name}.pf_index").read_bytes()
+        except OSError:
+            return None
+
+    return read
 
 
 @dataclass
@@ -389,10 +408,12 @@ def plan_search(
     indexer: Indexer | None = None,
     same_records: bool = False,
     destination: Destination | None = None,
+    output: Path | None = None,
 ) -> SearchPlan:
     """Keep `current` while its documents are the same (or while the caller makes a new bundle: `index`
     False); else start indexing the shards whose documents changed now, so Pagefind works while the pages
-    render (and, given a build's `destination`, prepares the new files there). `same_records`: every record
+    render (and, given a build's `destination`, prepares the new files there; `output` holds `current`, whose
+    index chunks an edit's merge reads). `same_records`: every record
     has the version it had when `current` was made (a CI run with a restored cache, say), so the documents,
     made from those records alone, are not made to compare (1.2 s at 10,000 articles)."""
     if not index or (same_records and current is not None):
@@ -409,7 +430,7 @@ def plan_search(
     plan = SearchPlan(indexer=indexer)
     try:
         order = tuple(shard.digest for shard in shards)
-        indexer.start(Work(site, digest, todo, order, current, ready, destination))
+        indexer.start(Work(site, digest, todo, order, current, ready, destination, output))
     except BaseException:
         plan.close()
         raise

@@ -26,15 +26,16 @@ bytes (SPEC §6).
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import hashlib
 import heapq
 import itertools
 import json
 import marshal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 
 import cbor2
@@ -113,32 +114,58 @@ def split_bundle(digest: str, files: dict[str, bytes]) -> tuple[ShardBundle, dic
     return ShardBundle(digest, language, parts), fragments, assets
 
 
-def merge(
-    shards: list[ShardBundle], entry: bytes, kept: dict[str, str] | None = None
-) -> tuple[dict[str, bytes | None], dict[str, str]]:
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """An index chunk of a merged bundle: its first and last words (before Pagefind trims the bounds), the
+    name of its file and a digest of its content (`chunk_key`)."""
+
+    first: str
+    last: str
+    name: str
+    key: str
+
+
+BundleOut = tuple[dict[str, "bytes | None"], list[Chunk]]  # merged files (None: kept in the output), chunks
+
+
+def merge(shards: list[ShardBundle], entry: bytes, kept: dict[str, str] | None = None) -> BundleOut:
     """The meta, index and filter files and the entry file of the bundle that holds every shard's pages, in
     the shards' order. `entry` is any shard's entry file (it names the version and the characters indexed).
     Shards without documents have no index: with no other, the bundle is the entry file alone, as Pagefind
     makes it.
 
-    Also returns the index chunks' names by a digest of their content (`chunk_key`); `kept` is that of the
-    bundle in the output: a chunk it already holds is neither encoded nor compressed again (None: the file is
-    kept). An edit changes the chunks of the words whose places changed, often a tenth of them."""
+    Also returns the index chunks, in order; `kept` names by their digest (`chunk_key`) the chunks of the
+    bundle in the output: such a chunk is neither encoded nor compressed again (None: the file is kept)."""
     shards = [shard for shard in shards if shard.files]
     if not shards:
-        return {ENTRY: entry}, {}
-    kept = kept or {}
-    chunk_names: dict[str, str] = {}
-    language = shards[0].language
+        return {ENTRY: entry}, []
     metas = [shard.meta for shard in shards]
+    offsets, field_maps = layout_of(metas)
+    return finish(shards, metas, entry, cut(merged_words(shards, metas, offsets, field_maps)), kept or {})
+
+
+def layout_of(metas: list[list]) -> tuple[list[int], list[list[int] | None]]:
+    """Each shard's first page number in the merged bundle, and how its meta fields map to the merged ones
+    (None: the same). Raises BundleError for bundles this module does not merge."""
     versions = {meta[0] for meta in metas}
     if len(versions) != 1 or not next(iter(versions)).startswith(FORMAT_OF) or any(meta[4] for meta in metas):
         raise BundleError(f"shards of Pagefind {sorted(versions)}, or with sort orders: ssg merges {FORMAT_OF}x's")
     fields = sorted({name for meta in metas for name in meta[5]})
-    offsets, pages = [], []
-    for meta in metas:
-        offsets.append(len(pages))
-        pages.extend(meta[1])
+    offsets = list(itertools.accumulate((len(meta[1]) for meta in metas[:-1]), initial=0))
+    field_maps = [None if meta[5] == fields else [fields.index(name) for name in meta[5]] for meta in metas]
+    return offsets, field_maps
+
+
+def finish(
+    shards: list[ShardBundle],
+    metas: list[list],
+    entry: bytes,
+    chunks: Iterable[list[list] | Chunk],
+    kept: dict[str, str],
+) -> BundleOut:
+    """The merged bundle's files from its index chunks, in order: the words of each (encoded here unless
+    `kept` knows their digest), or a Chunk of the bundle in the output, kept as it is."""
+    language = shards[0].language
     files: dict[str, bytes | None] = {}
 
     def store(folder: str, suffix: str, data: bytes) -> str:
@@ -148,32 +175,165 @@ def merge(
             raise BundleError(f"two files of the merged bundle are both named {name}")
         return name
 
-    field_maps = [None if meta[5] == fields else [fields.index(name) for name in meta[5]] for meta in metas]
-    chunks: list[list] = []
-    compressing: list[tuple[list, str, Future[bytes]]] = []
+    made: list[Chunk] = []
+    compressing: list[tuple[int, Future[bytes]]] = []
     with ThreadPoolExecutor(max_workers=1) as compressor:  # zlib lets go of the interpreter lock: the next
-        for chunk in cut(merged_words(shards, metas, offsets, field_maps)):  # chunk merges meanwhile
+        for chunk in chunks:  # chunk merges meanwhile (`chunks` is a generator in a full merge)
+            if isinstance(chunk, Chunk):
+                made.append(chunk)
+                continue
             key = chunk_key(chunk)
-            bounds = [chunk[0][0], chunk[-1][0], kept.get(key)]
-            if bounds[2] is None:
+            name = kept.get(key)
+            if name is None:
                 raw = SIGNATURE + cbor2.dumps([chunk])
-                compressing.append((bounds, key, compressor.submit(gzip.compress, raw, 6, mtime=0)))
-            else:
-                files[f"index/{bounds[2]}.pf_index"] = None
-                chunk_names[key] = bounds[2]
-            chunks.append(bounds)
-        for bounds, key, future in compressing:
-            bounds[2] = chunk_names[key] = store("index/", ".pf_index", future.result())
-    trim_boundaries(chunks)
+                compressing.append((len(made), compressor.submit(gzip.compress, raw, 6, mtime=0)))
+            made.append(Chunk(chunk[0][0], chunk[-1][0], name or "", key))
+        for place, future in compressing:
+            made[place] = replace(made[place], name=store("index/", ".pf_index", future.result()))
+    for chunk in made:
+        files.setdefault(f"index/{chunk.name}.pf_index", None)
+    bounds = [[chunk.first, chunk.last, chunk.name] for chunk in made]
+    trim_boundaries(bounds)
+    offsets, _ = layout_of(metas)
     filters = [
         [name, store("filter/", ".pf_filter", encode([name, values]))]
         for name, values in merged_filters(shards, metas, offsets)
     ]
-    meta_name = store("pagefind.", ".pf_meta", encode([versions.pop(), pages, chunks, filters, [], fields]))
+    pages = [page for meta in metas for page in meta[1]]
+    fields = sorted({name for meta in metas for name in meta[5]})
+    meta_name = store("pagefind.", ".pf_meta", encode([metas[0][0], pages, bounds, filters, [], fields]))
     entry_json = json.loads(entry)
     entry_json["languages"] = {language: {"hash": meta_name, "wasm": language, "page_count": len(pages)}}
     files[ENTRY] = json.dumps(entry_json, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return files, chunk_names
+    return files, made
+
+
+def merge_edit(
+    before: list[ShardBundle], chunks: list[Chunk], shards: list[ShardBundle], entry: bytes, read: ChunkReader
+) -> BundleOut | None:
+    """`merge`, for shards that are `before` (the shards of the bundle in the output, whose index chunks are
+    `chunks`) with a few made again over the same pages (an edit): only the chunks that hold a word those
+    shards changed are read (`read`: a chunk's file in the output, by name, or None), spliced and written
+    again; the other chunks are kept unread. The bundle is the one `merge` makes, byte for byte (a chunk
+    ends where Pagefind's count of locations says, so once a chunk ends where one of `chunks` ended, the
+    chunks that follow are as they were until the next changed word).
+
+    None when this does not apply: another number of shards, a shard made again with other pages or meta
+    fields, more than half of them made again, a chunk file missing or not the one named, or a word whose
+    spelled forms (Pagefind's variants) changed where other shards have forms of it too. `merge` then."""
+    if len(before) != len(shards) or not chunks or not all(shard.files for shard in (*before, *shards)):
+        return None
+    changed = [n for n, (old, new) in enumerate(zip(before, shards, strict=True)) if old.digest != new.digest]
+    if not changed or 2 * len(changed) > len(shards):
+        return None
+    metas = [shard.meta for shard in shards]
+    for n in changed:
+        old_meta = before[n].meta
+        if old_meta[0] != metas[n][0] or len(old_meta[1]) != len(metas[n][1]) or old_meta[5] != metas[n][5]:
+            return None
+    offsets, field_maps = layout_of(metas)
+    edits: dict[str, list[Edit]] = {}
+    for n in changed:
+        old_words = {word: old_entry for word, _, old_entry in shard_words(before[n], before[n].meta, n)}
+        for word, _, new in shard_words(shards[n], metas[n], n):
+            old = old_words.pop(word, None)
+            if old != new:
+                edits.setdefault(word, []).append((n, new, forms(old) != forms(new)))
+        for word, old in old_words.items():  # gone from the shard
+            edits.setdefault(word, []).append((n, None, bool(forms(old))))
+    lasts = [chunk.last for chunk in chunks]
+    by_chunk: dict[int, list[str]] = {}  # the chunk whose words a changed word goes among
+    for word in edits:
+        by_chunk.setdefault(min(bisect.bisect_left(lasts, word), len(chunks) - 1), []).append(word)
+    spans = [(offsets[n], offsets[n] + len(metas[n][1]), field_maps[n]) for n in range(len(shards))]
+    out: list[list[list] | Chunk] = []
+    pending: list[list] = []
+    size = 0
+    for number, chunk in enumerate(chunks):
+        words_here = by_chunk.get(number)
+        if not pending and words_here is None:
+            out.append(chunk)
+            continue
+        data = read(chunk.name)
+        if data is None or content_name(shards[0].language, data) != chunk.name:
+            return None
+        words = decode(chunk.name, data)[0]
+        if words_here is not None:
+            spliced = splice_words(words, {word: edits[word] for word in words_here}, spans)
+            if spliced is None:
+                return None
+            words = spliced
+        for word in words:
+            pending.append(word)
+            size += word_size(word)
+            if size >= CHUNK_LOCATIONS:
+                out.append(pending)
+                pending, size = [], 0
+    if pending:
+        out.append(pending)
+    return finish(shards, metas, entry, out, {chunk.key: chunk.name for chunk in chunks})
+
+
+ChunkReader = Callable[[str], bytes | None]
+Span = tuple[int, int, list[int] | None]  # a shard's pages in the merged bundle, [start, end), and its field map
+Edit = tuple[int, list | None, bool]  # a shard's number, its new entry for a word (None: gone), forms changed
+
+
+def forms(entry: list | None) -> list[str]:
+    """The spelled forms (Pagefind's variants) of a shard's entry for a word, in order."""
+    return [form for form, _ in entry[2]] if entry is not None and len(entry) > 2 else []
+
+
+def splice_words(words: list[list], edits: dict[str, list[Edit]], spans: list[Span]) -> list | None:
+    """A merged chunk's words with the changed shards' entries put in place of theirs (new words added, words
+    no shard has any more left out), in order; None where the result depends on other shards' variants."""
+    by_word = {word[0]: word for word in words}
+    for word, shard_edits in edits.items():
+        merged = by_word.pop(word, None) or [word, [], []]
+        for n, new, forms_changed in sorted(shard_edits, key=itemgetter(0)):
+            if not splice_word(merged, new, forms_changed, spans[n]):
+                return None
+        if merged[1] or merged[2]:
+            by_word[word] = merged
+    return [by_word[word] for word in sorted(by_word)]
+
+
+def splice_word(merged: list, new: list | None, forms_changed: bool, span: Span) -> bool:
+    """Put one shard's new entry for a word (None: the shard no longer has it) in place of its pages in the
+    merged entry. False when the shard's forms changed while other shards have forms of the word: the merged
+    forms are in the order the shards first name them, which the merged entry alone does not tell."""
+    new_variants = new[2] if new is not None and len(new) > 2 else []
+    merged[1] = replace_pages(merged[1], new[1] if new is not None else [], span)
+    if forms_changed:
+        if any(replace_pages(pages, [], span) for _, pages in merged[2]):
+            return False
+        merged[2] = [[form, replace_pages([], pages, span)] for form, pages in new_variants]
+        return True
+    by_form = dict(new_variants)
+    for variant in merged[2]:
+        variant[1] = replace_pages(variant[1], by_form.get(variant[0], []), span)
+    return True
+
+
+def replace_pages(pages: list, shard_pages: list, span: Span) -> list:
+    """A merged page list (page numbers as deltas) with the pages in `span` replaced by a shard's (deltas from
+    its own first page, meta locations by the shard's fields)."""
+    start, end, field_map = span
+    number = 0
+    for page in pages:
+        number += page[0]
+        page[0] = number
+    number = start
+    for page in shard_pages:
+        number += page[0]
+        page[0] = number
+        if field_map is not None and len(page) > 2 and page[2]:
+            page[2] = [-(field_map[-loc - 1] + 1) if loc < 0 else loc for loc in page[2]]
+    joined = [page for page in pages if page[0] < start] + shard_pages + [page for page in pages if page[0] >= end]
+    last = 0
+    for page in joined:
+        page[0], last = page[0] - last, page[0]
+    return joined
 
 
 def chunk_key(words: list[list]) -> str:
@@ -235,14 +395,19 @@ def cut(words: Iterator[list]) -> Iterator[list[list]]:
     chunk: list[list] = []
     size = 0
     for word in words:
-        pages = word[1]  # Pagefind writes every page as [delta, locations, meta locations]
-        size += len(pages) + sum(map(len, map(LOCATIONS, pages))) + sum(map(len, map(META_LOCATIONS, pages)))
+        size += word_size(word)
         chunk.append(word)
         if size >= CHUNK_LOCATIONS:
             yield chunk
             chunk, size = [], 0
     if chunk:
         yield chunk
+
+
+def word_size(word: list) -> int:
+    """A word's locations as Pagefind counts them to cut chunks (each page counting one more)."""
+    pages = word[1]  # Pagefind writes every page as [delta, locations, meta locations]
+    return len(pages) + sum(map(len, map(LOCATIONS, pages))) + sum(map(len, map(META_LOCATIONS, pages)))
 
 
 def trim_boundaries(chunks: list[list]) -> None:
@@ -280,4 +445,4 @@ class SearchIndex:
     digest: str
     files: tuple[str, ...]
     shards: tuple[ShardBundle, ...] = ()
-    chunks: tuple[tuple[str, str], ...] = ()  # its index chunks' names by a digest of their content (chunk_key)
+    chunks: tuple[Chunk, ...] = ()  # its index chunks, in order

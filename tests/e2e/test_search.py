@@ -226,7 +226,7 @@ def test_an_index_made_in_shards_answers_every_search_as_one_made_at_once(tmp_pa
     assert answers(browser, tmp_path / "sharded", queries) == expected
     (index,) = sharded.cache.search.values()  # merged again from the same shards: every index chunk is known
     entry = (tmp_path / "sharded" / "pagefind" / search_bundle.ENTRY).read_bytes()
-    again, _ = search_bundle.merge(list(index.shards), entry, dict(index.chunks))
+    again, _ = search_bundle.merge(list(index.shards), entry, {chunk.key: chunk.name for chunk in index.chunks})
     assert [name for name in again if name.startswith("index/") and again[name] is not None] == []
     assert sum(name.startswith("index/") for name in again) == len(index.chunks) > 0
 
@@ -238,6 +238,62 @@ def test_an_index_made_in_shards_answers_every_search_as_one_made_at_once(tmp_pa
     assert [row[0] for row in answers(browser, tmp_path / "sharded", ["quokkaphone"])["quokkaphone"][0]] == [
         "/" + article.stem.join(["articles/", "/"])
     ]
+
+
+def test_an_edit_merges_again_only_the_index_chunks_its_words_are_in(tmp_path: Path, monkeypatch) -> None:
+    """After an edit one shard is indexed again; merging it reads and writes only the index chunks that hold
+    the words it changed (search_bundle.merge_edit), and the bundle is byte for byte the one a clean build
+    makes, whatever the edit: words added at the end, a title that moves every word of the page, words with
+    accents (Pagefind's variants), words taken out."""
+    site = make_corpus(tmp_path / "site", 40)
+    monkeypatch.setattr(search, "SHARD_DOCUMENTS", 6)  # 16 shards
+    monkeypatch.setattr(search, "SHARD_BALANCE", 1)
+    monkeypatch.setattr(search_bundle, "CHUNK_LOCATIONS", 400)  # many chunks at 40 articles
+    out = tmp_path / "out"
+    pipeline = Pipeline(RunOptions(site_dir=site, output_dir=out, jobs=1))
+    pipeline.run()
+    article = sorted((site / "content" / "articles").glob("*.md"))[5]
+    original = article.read_text(encoding="utf-8")
+    title = re.search(r"^title: (.*)$", original, re.M).group(1)
+    edits = {
+        "words added": original + "\nThe quokkaphone was heard in the harbour.\n",
+        "title": original.replace(f"title: {title}", "title: Zebra Crossings Everywhere", 1),
+        "accents": original + "\nŽofia Dąbrowska met Björn Ångström in Łódź.\n",
+        "words taken out": original,
+    }
+    spliced: dict[str, tuple[int, int]] = {}  # index chunks written again, of all
+    for name, text in edits.items():
+        before = pipeline.cache.search[pipeline.output_key()]
+        old_files = bundle(tree(out))
+        article.write_text(text, encoding="utf-8")
+        pipeline = Pipeline(RunOptions(site_dir=site, output_dir=out, jobs=1))
+        pipeline.run()
+        fresh = tmp_path / f"fresh-{len(spliced)}-{name}"
+        Pipeline(RunOptions(site_dir=site, output_dir=fresh, jobs=1, use_cache=False)).run()
+        assert bundle(tree(out)) == bundle(tree(fresh)), name
+
+        after = pipeline.cache.search[pipeline.output_key()]
+        entry = (out / "pagefind" / search_bundle.ENTRY).read_bytes()
+        whole, chunks = search_bundle.merge(list(after.shards), entry)
+        made = search_bundle.merge_edit(
+            list(before.shards),
+            list(before.chunks),
+            list(after.shards),
+            entry,
+            functools.partial(index_file, old_files),
+        )
+        if made is not None:  # the same files: new ones, or those of the bundle before, kept
+            assert {n: data or old_files[f"pagefind/{n}"] for n, data in made[0].items()} == whole, name
+            assert made[1] == chunks
+            spliced[name] = sum(data is not None for n, data in made[0].items() if n.startswith("index/")), len(chunks)
+        else:
+            assert name == "accents", name  # the forms' order can depend on other shards: merged whole
+    new, total = spliced["words added"]
+    assert new < total / 2 and len(spliced) >= 3, spliced
+
+
+def index_file(files: dict[str, bytes], chunk: str) -> bytes | None:
+    return files.get(f"pagefind/index/{chunk}.pf_index")
 
 
 def test_an_indexing_stopped_by_an_edit_keeps_the_shards_it_finished(tmp_path: Path, monkeypatch) -> None:

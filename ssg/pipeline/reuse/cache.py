@@ -25,8 +25,8 @@ from ssg.pipeline.search_bundle import SearchIndex, ShardBundle
 
 # 2: recorded reads, not page digests; 3: field digests of text without its repr; 4: search; 5: shards;
 # 6: the read log saved compactly; 7: field digests without the field's name; 8: the read log's pages and refs
-# packed into long strings; 9: the pages' group numbers as one run of bytes
-FORMAT = 9
+# packed into long strings; 9: the pages' group numbers as one run of bytes; 10: search index chunks in order
+FORMAT = 10
 MAGIC = b"ssg-cache\n"
 CACHE_DIR = ".ssg-cache"
 
