@@ -234,44 +234,52 @@ def merge_edit(
     offsets, field_maps = layout_of(metas)
     edits: dict[str, list[Edit]] = {}
     for n in changed:
-        old_words = {word: old_entry for word, _, old_entry in shard_words(before[n], before[n].meta, n)}
-        for word, _, new in shard_words(shards[n], metas[n], n):
-            old = old_words.pop(word, None)
-            if old != new:
-                edits.setdefault(word, []).append((n, new, forms(old) != forms(new)))
-        for word, old in old_words.items():  # gone from the shard
-            edits.setdefault(word, []).append((n, None, bool(forms(old))))
+        for word, old, new in changed_words(before[n], shards[n]):
+            edits.setdefault(word, []).append((n, new, forms(old) != forms(new)))
     lasts = [chunk.last for chunk in chunks]
     by_chunk: dict[int, list[str]] = {}  # the chunk whose words a changed word goes among
     for word in edits:
         by_chunk.setdefault(min(bisect.bisect_left(lasts, word), len(chunks) - 1), []).append(word)
     spans = [(offsets[n], offsets[n] + len(metas[n][1]), field_maps[n]) for n in range(len(shards))]
-    out: list[list[list] | Chunk] = []
-    pending: list[list] = []
-    size = 0
+    edits_by_chunk = {number: {word: edits[word] for word in words} for number, words in by_chunk.items()}
+    chunks_after = recut(chunks, edits_by_chunk, spans, read, shards[0].language)
+    try:
+        return finish(shards, metas, entry, chunks_after, {chunk.key: chunk.name for chunk in chunks})
+    except CannotSplice:
+        return None
+
+
+class CannotSplice(Exception):
+    """An edit's merge cannot go on (a chunk file unread, forms whose order it cannot tell): merge whole."""
+
+
+def recut(
+    chunks: list[Chunk],
+    edits_by_chunk: dict[int, dict[str, list[Edit]]],
+    spans: list[Span],
+    read: ChunkReader,
+    language: str,
+) -> Iterator[list[list] | Chunk]:
+    """The chunks after an edit, one at a time (a chunk's decoded words are let go once it is written): a
+    chunk of `chunks` where its words and its start are as they were, else its words, with those the edit
+    changed spliced in (`edits_by_chunk`, by chunk number), cut again as Pagefind cuts them."""
+    cutter = Cutter()
     for number, chunk in enumerate(chunks):
-        words_here = by_chunk.get(number)
-        if not pending and words_here is None:
-            out.append(chunk)
+        edits = edits_by_chunk.get(number)
+        if not cutter.words and edits is None:
+            yield chunk
             continue
         data = read(chunk.name)
-        if data is None or content_name(shards[0].language, data) != chunk.name:
-            return None
+        if data is None or content_name(language, data) != chunk.name:
+            raise CannotSplice(chunk.name)
         words = decode(chunk.name, data)[0]
-        if words_here is not None:
-            spliced = splice_words(words, {word: edits[word] for word in words_here}, spans)
-            if spliced is None:
-                return None
-            words = spliced
+        if edits is not None:
+            words = splice_words(words, edits, spans)
         for word in words:
-            pending.append(word)
-            size += word_size(word)
-            if size >= CHUNK_LOCATIONS:
-                out.append(pending)
-                pending, size = [], 0
-    if pending:
-        out.append(pending)
-    return finish(shards, metas, entry, out, {chunk.key: chunk.name for chunk in chunks})
+            if full := cutter.add(word):
+                yield full
+    if cutter.words:
+        yield cutter.words
 
 
 ChunkReader = Callable[[str], bytes | None]
@@ -279,20 +287,39 @@ Span = tuple[int, int, list[int] | None]  # a shard's pages in the merged bundle
 Edit = tuple[int, list | None, bool]  # a shard's number, its new entry for a word (None: gone), forms changed
 
 
+def changed_words(old: ShardBundle, new: ShardBundle) -> Iterator[tuple[str, list | None, list | None]]:
+    """(word, old entry, new entry) of each word whose entry differs between two versions of a shard (None:
+    the version lacks the word); both read in word order a chunk at a time, as the whole merge reads them."""
+    old_words, new_words = shard_words(old, old.meta, 0), shard_words(new, new.meta, 0)
+    before, after = next(old_words, None), next(new_words, None)
+    while before is not None or after is not None:
+        if after is None or (before is not None and before[0] < after[0]):
+            yield before[0], before[2], None  # type: ignore[index]
+            before = next(old_words, None)
+        elif before is None or after[0] < before[0]:
+            yield after[0], None, after[2]
+            after = next(new_words, None)
+        else:
+            if before[2] != after[2]:
+                yield after[0], before[2], after[2]
+            before, after = next(old_words, None), next(new_words, None)
+
+
 def forms(entry: list | None) -> list[str]:
     """The spelled forms (Pagefind's variants) of a shard's entry for a word, in order."""
     return [form for form, _ in entry[2]] if entry is not None and len(entry) > 2 else []
 
 
-def splice_words(words: list[list], edits: dict[str, list[Edit]], spans: list[Span]) -> list | None:
+def splice_words(words: list[list], edits: dict[str, list[Edit]], spans: list[Span]) -> list[list]:
     """A merged chunk's words with the changed shards' entries put in place of theirs (new words added, words
-    no shard has any more left out), in order; None where the result depends on other shards' variants."""
+    no shard has any more left out), in order. Raises CannotSplice where the result would depend on the order
+    of other shards' variants."""
     by_word = {word[0]: word for word in words}
     for word, shard_edits in edits.items():
         merged = by_word.pop(word, None) or [word, [], []]
         for n, new, forms_changed in sorted(shard_edits, key=itemgetter(0)):
             if not splice_word(merged, new, forms_changed, spans[n]):
-                return None
+                raise CannotSplice(word)
         if merged[1] or merged[2]:
             by_word[word] = merged
     return [by_word[word] for word in sorted(by_word)]
@@ -390,18 +417,31 @@ def join_pages(into: list, pages: list, offset: int, last: int, field_map: list[
 
 
 def cut(words: Iterator[list]) -> Iterator[list[list]]:
+    """Pagefind's chunking of words in order."""
+    cutter = Cutter()
+    for word in words:
+        if full := cutter.add(word):
+            yield full
+    if cutter.words:
+        yield cutter.words
+
+
+class Cutter:
     """Pagefind's chunking: a chunk ends once its words' pages hold CHUNK_LOCATIONS locations (each page
     counting one more)."""
-    chunk: list[list] = []
-    size = 0
-    for word in words:
-        size += word_size(word)
-        chunk.append(word)
-        if size >= CHUNK_LOCATIONS:
-            yield chunk
-            chunk, size = [], 0
-    if chunk:
-        yield chunk
+
+    def __init__(self) -> None:
+        self.words: list[list] = []  # of the chunk under way
+        self.size = 0
+
+    def add(self, word: list) -> list[list] | None:
+        """Add the next word; the chunk it ends, if it ends one."""
+        self.words.append(word)
+        self.size += word_size(word)
+        if self.size < CHUNK_LOCATIONS:
+            return None
+        full, self.words, self.size = self.words, [], 0
+        return full
 
 
 def word_size(word: list) -> int:
