@@ -41,7 +41,7 @@ from ssg.render.search import SearchDocument, SearchEntry, search_document, sear
 INDEX_DIR = "pagefind"  # in the output (SPEC §6)
 NICENESS = 10  # the indexing process's, and its Pagefind's
 SHARD_DOCUMENTS = 2000  # at most, a shard: Pagefind's memory is about 230 MB per 1,000 documents (bench corpus)
-SHARD_BALANCE = 70  # shards of about sqrt(70 n) documents: see shard_layout
+SHARD_BALANCE = 17  # shards of about sqrt(17 n) documents: see shard_layout
 # Pagefinds at once: the pages render first (the indexing is niced), then the shards left use every core; a
 # Pagefind uses one core and about 190 MB for a shard of the bench corpus
 PAGEFINDS = max(1, min(2, os.cpu_count() or 1))
@@ -61,11 +61,11 @@ class Shard:
 
 def shard_layout(site: Site) -> tuple[str, list[Shard]]:
     """The digest of all documents, and the shards: 2**k of them, each document in the one a digest of its
-    path names (so adding an article leaves the other shards as they were). An edit indexes its shard again
-    and merges them all, so small shards make the one cheaper and many make the other dearer: about
-    sqrt(70 n) documents a shard (1,100 documents: 4 shards, an edit build 2.9 s, with 2 shards 4.5 s, with 8
-    2.3 s; 11,000: 16 shards, the shard and the merge 9 s, with 64 shards 11 s), never more than
-    SHARD_DOCUMENTS."""
+    path names (so adding an article leaves the other shards as they were). An edit indexes its shard again and
+    merges it in, reading only the index chunks whose words it changed (search_bundle.merge_edit), so small
+    shards make an edit quicker, while each shard is a Pagefind run of its own: about sqrt(17 n) documents a
+    shard (11,000 documents: 32 shards, an edit build 6.1 s, with 16 shards 6.6 s, a cold build the same within
+    1%; 1,100: 16 shards, an edit build 1.1 s, with 4 shards 1.6 s), never more than SHARD_DOCUMENTS."""
     entries = list(search_entries(site))
     count = 1
     while count * count * SHARD_BALANCE < len(entries) or count * SHARD_DOCUMENTS < len(entries):
