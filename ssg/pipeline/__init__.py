@@ -132,36 +132,36 @@ class Pipeline:
         self.state.begin(long_lived=in_place)
         loaded = known.patch.loaded if known.patch else self.load(report, *(known.content or (known.inputs, None)))
         self.state.loaded(loaded.files)
-        if known.patch is not None and known.settled is not None:
-            specs, linkable = list(known.settled.specs), set(known.settled.linkable)
-            report.extend(known.settled.load_diagnostics)
-        else:
-            specs = plan_pages(loaded.site)
-            linkable = linkable_paths(options.site_dir, loaded, (s.site_path for s in specs))
-        load_diagnostics = tuple(report.diagnostics)
-        check_links(loaded, linkable, report, strict=False)
+        patched = known.settled if known.patch is not None else None  # a patch of bodies: the same files
         log = self.read_log()
-        env = create_environment(options.site_dir, loaded.site, self.compiled)
-        bases = PageBases(env, loaded.site)
         now = versions(loaded.site) if known.settled is None and known.patch is None else {}
-        values = GroupValues(loaded.site)
-        same = SameFields(known.settled.loaded.site, loaded.site) if known.settled is not None else None
-        changed_groups = log.changed_groups(self.changed_refs(known, loaded, log, now), values, same)
-        # a patch of bodies: the pages, their templates and the config are those the log has
-        same_pages = known.patch is not None and known.settled is not None and len(log.pages) == len(specs)
         kept = self.kept(known)
-        stale = log.reading(changed_groups) if same_pages else log.stale(specs, bases, changed_groups, kept)
         destination = Destination.open(options.output)
         rendered: list[Rendered] = []
         search = SearchPlan()
         try:
-            if known.patch is not None and known.settled is not None:  # the same files: only pages change
-                pages = self.render(loaded, stale, destination, report, progress, (bases, values, log), rendered)
-                summary = update_output(destination, self.rendered_files(pages, report), known.settled.written)
-            else:
+            if patched is None:  # first: Pagefind indexes while the pages are planned and rendered
                 same_records = bool(now) and now == log.versions  # every record's version as at the last build
-                search = self.plan_search(loaded, kept, same_records, destination)  # works while pages render
-                pages = self.render(loaded, stale, destination, report, progress, (bases, values, log), rendered)
+                search = self.plan_search(loaded, kept, same_records, destination)
+                specs = plan_pages(loaded.site)
+                linkable = linkable_paths(options.site_dir, loaded, (s.site_path for s in specs))
+            else:
+                specs, linkable = list(patched.specs), set(patched.linkable)
+                report.extend(patched.load_diagnostics)
+            load_diagnostics = tuple(report.diagnostics)
+            check_links(loaded, linkable, report, strict=False)
+            env = create_environment(options.site_dir, loaded.site, self.compiled)
+            bases = PageBases(env, loaded.site)
+            values = GroupValues(loaded.site)
+            same = SameFields(known.settled.loaded.site, loaded.site) if known.settled is not None else None
+            changed_groups = log.changed_groups(self.changed_refs(known, loaded, log, now), values, same)
+            # a patch of bodies: the pages, their templates and the config are those the log has
+            same_pages = patched is not None and len(log.pages) == len(specs)
+            stale = log.reading(changed_groups) if same_pages else log.stale(specs, bases, changed_groups, kept)
+            pages = self.render(loaded, stale, destination, report, progress, (bases, values, log), rendered)
+            if patched is not None:  # the same files: only pages change
+                summary = update_output(destination, self.rendered_files(pages, report), patched.written)
+            else:
                 files = self.output_files(loaded, specs, pages, report, search)  # SiteError at the end: a page failed
                 if known.manifest is not None or known.inputs is not None:
                     forget_manifest(options.site_dir)  # the output may change: the old manifest no longer describes it
