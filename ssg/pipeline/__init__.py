@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,11 +31,13 @@ from ssg.pipeline.patch import Patch, patch_bodies
 from ssg.pipeline.reuse.cache import ContentCache, cache_file, load_cache, save_cache
 from ssg.pipeline.reuse.manifest import (
     Manifest,
+    OutputCheck,
     files_of,
     forget_manifest,
     input_stamps,
     load_manifest,
     options_key,
+    output_digests,
     output_key,
     output_stamps,
     output_unchanged,
@@ -179,7 +182,8 @@ class Pipeline:
         if log.versions != now:  # a long-lived pipeline compares objects, not versions: those it leaves unknown
             log.versions = now
             self.cache.dirty = True
-        self.remember(known, loaded, specs, linkable, load_diagnostics, summary, report)
+        checked = (kept.digests or {}) if isinstance(kept, OutputCheck) else {}
+        self.remember(known, loaded, specs, linkable, load_diagnostics, summary, report, checked)
         if known.patch is not None and options.index_search:  # bodies changed: so did the search documents
             self.refresh_search(loaded.site)
         return RunResult(
@@ -295,7 +299,7 @@ class Pipeline:
             return known.settled.written.__contains__  # what this pipeline wrote last: no need to stat each file
         manifest, outputs = known.manifest, known.outputs
         if manifest is not None and outputs is not None:  # as the last build left it: not edited by hand
-            return lambda rel_path: rel_path in outputs and outputs[rel_path] == manifest.outputs.get(rel_path)
+            return OutputCheck(self.options.output, outputs, manifest)
         output = self.options.output
         return lambda rel_path: (output / rel_path).is_file()
 
@@ -314,21 +318,30 @@ class Pipeline:
         load_diagnostics: tuple[Diagnostic, ...],
         summary: WriteSummary,
         report: Report,
+        checked: dict[str, bytes],
     ) -> None:
-        """After a successful write: the state, the cache and the manifest for the next run."""
+        """After a successful write: the state, the cache and the manifest for the next run (`checked`: digests
+        of output files made while finding what was kept)."""
         options = self.options
         if known.patch is not None:
             known.patch.commit(self.cache, self.state.memo)
         self.state.settle(Settled(loaded, tuple(specs), frozenset(linkable), load_diagnostics, summary.files))
         try:
-            if options.use_cache:
-                save_cache(options.site_dir, self.cache)
-            if known.inputs is not None:  # a one-shot build with a cache: the manifest of what it left
-                outputs = restamp(known.outputs, options.output, summary.changed_paths)
-                warnings = tuple(report.diagnostics)
-                drafts = loaded.drafts_left_out
-                manifest = Manifest(self.options_key(), known.inputs, outputs, len(specs), warnings, drafts)
-                save_manifest(options.site_dir, manifest)
+            with ThreadPoolExecutor(max_workers=1) as beside:
+                if known.inputs is not None:  # a one-shot build with a cache: the manifest of what it left
+                    outputs = restamp(known.outputs, options.output, summary.changed_paths)
+                    digests = beside.submit(
+                        output_digests, options.output, outputs, known.manifest, checked, summary.changed_paths
+                    )  # while the cache is saved
+                if options.use_cache:
+                    save_cache(options.site_dir, self.cache)
+                if known.inputs is not None:
+                    warnings = tuple(report.diagnostics)
+                    drafts = loaded.drafts_left_out
+                    manifest = Manifest(
+                        self.options_key(), known.inputs, outputs, len(specs), warnings, drafts, digests.result()
+                    )
+                    save_manifest(options.site_dir, manifest)
         except OSError as exc:  # a full disk, say: the output is written; only the next build's head start is lost
             forget_manifest(options.site_dir)
             with contextlib.suppress(FileNotFoundError, NotADirectoryError):

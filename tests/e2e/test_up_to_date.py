@@ -56,6 +56,33 @@ def test_an_edited_deleted_or_added_output_file_is_put_right(tmp_path: Path) -> 
     assert one_shot(site, output).up_to_date
 
 
+def test_a_restore_that_gives_every_output_file_a_new_mtime_renders_nothing_again(tmp_path: Path, monkeypatch) -> None:
+    """A CI cache kept in a zip archive, or copied without its mtimes: every file of the output has a new mtime.
+    Its bytes are the ones the last build wrote (the manifest holds their digests), so no page is rendered again
+    and the search index is kept; a page changed by hand to the same size is still put right."""
+    site = copy_example_site(tmp_path / "first" / "site")
+    one_shot(site, site / "build")
+    clone = tmp_path / "runner" / "site"
+    shutil.copytree(site, clone, symlinks=True)
+    later = (clone / "site.toml").stat().st_mtime + 100
+    for path in clone.rglob("*"):
+        if path.is_file() and ".ssg-cache" not in path.parts:
+            os.utime(path, (later, later))
+    home = clone / "build" / "index.html"
+    defaced = home.read_bytes().replace(b'<html lang="en"', b'<html lang="fr"', 1)
+    assert len(defaced) == home.stat().st_size and defaced != home.read_bytes()
+    home.write_bytes(defaced)
+    os.utime(home, (later, later))
+    with monkeypatch.context() as patched:  # the same records: the search documents need not be made to compare
+        patched.setattr(search, "shard_layout", lambda site: pytest.fail("search documents made again"))
+        restored = one_shot(clone, clone / "build")
+    assert restored.rendered_paths == ("/",)
+    assert {p for p in restored.written.changed_paths if not p.startswith("static/")} == {"index.html"}  # copies:
+    # a static file is compared with its source by size and mtime
+    assert_same(snapshot(clone / "build"), snapshot(site / "build"), "a restore with new mtimes")
+    assert one_shot(clone, clone / "build").up_to_date  # the new stamps are the manifest's now
+
+
 def test_an_edit_with_the_old_size_and_a_restored_mtime_is_the_only_blind_spot(tmp_path: Path) -> None:
     """Stamps are size and mtime (as make, rsync and Hugo's server compare): a touched file is rebuilt, and a file
     put back with its old stamp is taken as unchanged (git checkout and cp -p give new mtimes, so this is rare)."""

@@ -2,20 +2,24 @@
 file (make's rule) instead of a build.
 
 The manifest holds the size and mtime of every input (site.toml, content/, templates/, the theme, ssg's own
-code), the options, the size and mtime of every output file and the mtime of every output folder (a file
-added to or removed from a folder changes it, so stats alone tell an intact output), the page count and the
-warnings. When all of it is as it was, the output already is the current site: the build re-reports the
+code), the options, the size, mtime and a digest of every output file and the mtime of every output folder (a
+file added to or removed from a folder changes it, so stats alone tell an intact output), the page count and
+the warnings. When all of it is as it was, the output already is the current site: the build re-reports the
 warnings and stops. Anything different (an input touched, added or removed; an output file edited, deleted or
-added) means a real build, which uses the content cache as usual. The file is framed and checksummed like the
-cache, and only written after a successful build.
+added) means a real build, which uses the content cache as usual; in it, an output file with a new mtime but
+its old size and bytes (a CI cache restored by a tool that does not keep mtimes) is still the page the last
+build wrote (`OutputCheck`). The file is framed and checksummed like the cache, and only written after a
+successful build.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -28,8 +32,9 @@ from ssg.errors import Diagnostic
 from ssg.pipeline.reuse.cache import CACHE_DIR, read_checked, write_checked
 from ssg.render.environment import THEME_DIR
 
-MANIFEST_FORMAT = 3  # 2: output folders are stamped too; 3: drafts left out
+MANIFEST_FORMAT = 4  # 2: output folders are stamped too; 3: drafts left out; 4: output files' digests
 Stamps = dict[str, tuple[int, int]]  # rel path -> (size, mtime_ns)
+Digests = dict[str, bytes]  # rel path -> digest of the file's bytes (file_digest)
 
 PACKAGE_DIR = THEME_DIR.parent  # ssg's own code: an edited ssg must not pass for an unchanged build
 
@@ -42,6 +47,7 @@ class Manifest:
     pages: int
     diagnostics: tuple[Diagnostic, ...]  # the warnings of that build, reported again by one that stops early
     drafts_left_out: int = 0
+    digests: Digests = field(default_factory=dict)  # of the output files
 
 
 def options_key(drafts: bool, base_url: str | None, output: str) -> tuple:
@@ -158,3 +164,78 @@ def tree_stamps(root: Path, prefix: str, stamps: Stamps, skip: tuple[str, ...] =
             except OSError:
                 continue
             stamps[prefix + entry.name] = (stat.st_size, stat.st_mtime_ns)
+
+
+def file_digest(path: Path) -> bytes | None:
+    """A digest of a file's bytes (None: it cannot be read)."""
+    try:
+        with path.open("rb") as stream:
+            return hashlib.file_digest(stream, lambda: hashlib.blake2b(digest_size=16)).digest()
+    except OSError:
+        return None
+
+
+class OutputCheck:
+    """Whether the output still holds a file as the last build wrote it: its stamp is the one the manifest
+    recorded, or (a restore that gave every file a new mtime: a zip archive, `cp -r`, a CI artifact) its size is
+    and its bytes have the recorded digest. The first such question digests every file in that case at once, on
+    two threads; the digests are kept in `digests` for the next manifest."""
+
+    def __init__(self, output_dir: Path, now: Stamps, manifest: Manifest):
+        self.output_dir, self.now, self.manifest = output_dir, now, manifest
+        self.digests: Digests | None = None
+
+    def __call__(self, rel_path: str) -> bool:
+        now, then = self.now.get(rel_path), self.manifest.outputs.get(rel_path)
+        if now is None or then is None or now[0] != then[0]:
+            return False
+        if now == then:
+            return True
+        if self.digests is None:
+            self.digests = self.restamped()
+        digest = self.digests.get(rel_path)
+        return digest is not None and digest == self.manifest.digests.get(rel_path)
+
+    def restamped(self) -> Digests:
+        """The digests of the files whose size is as recorded and whose mtime is not."""
+        outputs, recorded = self.manifest.outputs, self.manifest.digests
+        return digest_files(
+            self.output_dir,
+            [p for p, stamp in self.now.items() if p in recorded and stamp != outputs[p] and stamp[0] == outputs[p][0]],
+        )
+
+
+def digest_files(output_dir: Path, rel_paths: list[str]) -> Digests:
+    """The digests of some files of the output, read on two threads (hashing lets go of the interpreter lock);
+    a file that cannot be read has none."""
+
+    def digest_all(part: list[str]) -> list[bytes | None]:
+        return [file_digest(output_dir / rel_path) for rel_path in part]
+
+    parts = [rel_paths[0::2], rel_paths[1::2]]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        found = [digest for digests in pool.map(digest_all, parts) for digest in digests]
+    ordered = parts[0] + parts[1]
+    return {rel_path: digest for rel_path, digest in zip(ordered, found, strict=True) if digest is not None}
+
+
+def output_digests(
+    output_dir: Path, stamps: Stamps, before: Manifest | None, known: Digests, changed: Iterable[str]
+) -> Digests:
+    """The digest of every file of the output whose stamps are `stamps`: the last manifest's where the file has
+    the stamp that manifest recorded and was not written since, one `known` (an OutputCheck's), or made now
+    (beside the cache save)."""
+    changed = set(changed)
+    digests: Digests = {}
+    todo = []
+    for rel_path in files_of(stamps):
+        if rel_path in changed:
+            todo.append(rel_path)
+        elif before is not None and before.outputs.get(rel_path) == stamps[rel_path] and rel_path in before.digests:
+            digests[rel_path] = before.digests[rel_path]
+        elif rel_path in known:
+            digests[rel_path] = known[rel_path]
+        else:
+            todo.append(rel_path)
+    digests.update(digest_files(output_dir, todo))
+    return digests
