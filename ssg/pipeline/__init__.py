@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -327,21 +326,15 @@ class Pipeline:
             known.patch.commit(self.cache, self.state.memo)
         self.state.settle(Settled(loaded, tuple(specs), frozenset(linkable), load_diagnostics, summary.files))
         try:
-            with ThreadPoolExecutor(max_workers=1) as beside:
-                if known.inputs is not None:  # a one-shot build with a cache: the manifest of what it left
-                    outputs = restamp(known.outputs, options.output, summary.changed_paths)
-                    digests = beside.submit(
-                        output_digests, options.output, outputs, known.manifest, checked, summary.changed_paths
-                    )  # while the cache is saved
-                if options.use_cache:
-                    save_cache(options.site_dir, self.cache)
-                if known.inputs is not None:
-                    warnings = tuple(report.diagnostics)
-                    drafts = loaded.drafts_left_out
-                    manifest = Manifest(
-                        self.options_key(), known.inputs, outputs, len(specs), warnings, drafts, digests.result()
-                    )
-                    save_manifest(options.site_dir, manifest)
+            if options.use_cache:
+                save_cache(options.site_dir, self.cache)
+            if known.inputs is not None:  # a one-shot build with a cache: the manifest of what it left
+                outputs = restamp(known.outputs, options.output, summary.changed_paths)
+                digests = output_digests(options.output, outputs, known.manifest, checked, summary.changed_paths)
+                warnings = tuple(report.diagnostics)
+                drafts = loaded.drafts_left_out
+                manifest = Manifest(self.options_key(), known.inputs, outputs, len(specs), warnings, drafts, digests)
+                save_manifest(options.site_dir, manifest)
         except OSError as exc:  # a full disk, say: the output is written; only the next build's head start is lost
             forget_manifest(options.site_dir)
             with contextlib.suppress(FileNotFoundError, NotADirectoryError):

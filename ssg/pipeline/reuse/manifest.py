@@ -167,12 +167,19 @@ def tree_stamps(root: Path, prefix: str, stamps: Stamps, skip: tuple[str, ...] =
 
 
 def file_digest(path: Path) -> bytes | None:
-    """A digest of a file's bytes (None: it cannot be read)."""
+    """A digest of a file's bytes (None: it cannot be read). Read whole with os.read: half the time of
+    `hashlib.file_digest` over 30,000 small pages."""
+    digest = hashlib.blake2b(digest_size=16)
     try:
-        with path.open("rb") as stream:
-            return hashlib.file_digest(stream, lambda: hashlib.blake2b(digest_size=16)).digest()
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            while data := os.read(fd, 1 << 24):
+                digest.update(data)
+        finally:
+            os.close(fd)
     except OSError:
         return None
+    return digest.digest()
 
 
 class OutputCheck:
@@ -224,7 +231,7 @@ def output_digests(
 ) -> Digests:
     """The digest of every file of the output whose stamps are `stamps`: the last manifest's where the file has
     the stamp that manifest recorded and was not written since, one `known` (an OutputCheck's), or made now
-    (beside the cache save)."""
+    (after the cache is saved: the largest moment of a build)."""
     changed = set(changed)
     digests: Digests = {}
     todo = []
