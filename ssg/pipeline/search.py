@@ -413,9 +413,9 @@ def plan_search(
     """Keep `current` while its documents are the same (or while the caller makes a new bundle: `index`
     False); else start indexing the shards whose documents changed now, so Pagefind works while the pages
     render (and, given a build's `destination`, prepares the new files there; `output` holds `current`, whose
-    index chunks an edit's merge reads). `same_records`: every record
-    has the version it had when `current` was made (a CI run with a restored cache, say), so the documents,
-    made from those records alone, are not made to compare (1.2 s at 10,000 articles)."""
+    index chunks an edit's merge reads). `same_records`: every record has the version it had when `current`
+    was made (a CI run with a restored cache, say), so the documents, made from those records alone, are not
+    made to compare (1.2 s at 10,000 articles)."""
     if not index or (same_records and current is not None):
         return SearchPlan(kept=current)
     digest, shards = shard_layout(site)

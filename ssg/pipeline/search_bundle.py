@@ -290,19 +290,11 @@ Edit = tuple[int, list | None, bool]  # a shard's number, its new entry for a wo
 def changed_words(old: ShardBundle, new: ShardBundle) -> Iterator[tuple[str, list | None, list | None]]:
     """(word, old entry, new entry) of each word whose entry differs between two versions of a shard (None:
     the version lacks the word); both read in word order a chunk at a time, as the whole merge reads them."""
-    old_words, new_words = shard_words(old, old.meta, 0), shard_words(new, new.meta, 0)
-    before, after = next(old_words, None), next(new_words, None)
-    while before is not None or after is not None:
-        if after is None or (before is not None and before[0] < after[0]):
-            yield before[0], before[2], None  # type: ignore[index]
-            before = next(old_words, None)
-        elif before is None or after[0] < before[0]:
-            yield after[0], None, after[2]
-            after = next(new_words, None)
-        else:
-            if before[2] != after[2]:
-                yield after[0], before[2], after[2]
-            before, after = next(old_words, None), next(new_words, None)
+    both = heapq.merge(shard_words(old, old.meta, 0), shard_words(new, new.meta, 1), key=itemgetter(0, 1))
+    for word, versions in itertools.groupby(both, key=itemgetter(0)):
+        entries = {version: entry for _, version, entry in versions}
+        if entries.get(0) != entries.get(1):
+            yield word, entries.get(0), entries.get(1)
 
 
 def forms(entry: list | None) -> list[str]:
