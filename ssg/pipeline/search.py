@@ -2,31 +2,27 @@
 
 Pagefind (the `pagefind[bin]` wheel: a Rust binary inside a PyPI package, no download at run time) makes a
 chunked index that the browser loads a piece at a time, so search stays fast on a phone at 10,000 articles.
-We run the binary as its service (`--service`) and hand it the documents ourselves, in our order: its command
-line numbers pages in the order a folder lists its files (another file system gave another bundle), and its
-Python API reads one answer every 0.1 s (100 s per 1,000 documents).
+pipeline/pagefind.py runs the binary as its service and hands it the documents in our order.
 
 Pagefind holds every page in memory until it writes the index (2.4 GB at 10,000 articles) and indexes all of
 them again when one changes. So the documents are split into shards by a digest of their path (an edit
 touches one shard; see shard_layout for their size), Pagefind indexes them (PAGEFINDS at a time) from a
-process of its own, and pipeline/search_bundle.py merges the shards' bundles into one. A shard is indexed again only
-when its documents changed (its digest); the others come from the cache.
+process of its own, and pipeline/search_bundle.py merges the shards' bundles into one (after an edit,
+pipeline/search_splice.py). A shard is indexed again only when its documents changed (its digest); the others
+come from the cache.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import gc
 import hashlib
-import json
 import multiprocessing
 import os
 import signal
-import subprocess
 import threading
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -34,9 +30,11 @@ from pathlib import Path
 from ssg.model.types import Site
 from ssg.output import Destination, OutputError, OutputFile
 from ssg.pipeline.orphans import end_with_parent
+from ssg.pipeline.pagefind import PagefindService, SearchIndexError
 from ssg.pipeline.parallel import can_fork
-from ssg.pipeline.search_bundle import ENTRY, BundleError, SearchIndex, ShardBundle, merge, merge_edit, split_bundle
-from ssg.render.search import SearchDocument, SearchEntry, search_document, search_entries
+from ssg.pipeline.search_bundle import ENTRY, BundleError, SearchIndex, ShardBundle, merge, split_bundle
+from ssg.pipeline.search_splice import merge_edit
+from ssg.render.search import SearchEntry, search_document, search_entries
 
 INDEX_DIR = "pagefind"  # in the output (SPEC §6)
 NICENESS = 10  # the indexing process's, and its Pagefind's
@@ -45,10 +43,6 @@ SHARD_BALANCE = 17  # shards of about sqrt(17 n) documents: see shard_layout
 # Pagefinds at once: the pages render first (the indexing is niced), then the shards left use every core; a
 # Pagefind uses one core and about 190 MB for a shard of the bench corpus
 PAGEFINDS = max(1, min(2, os.cpu_count() or 1))
-
-
-class SearchIndexError(OutputError):
-    """Pagefind failed (its message), or was stopped because a newer build made its work moot."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +56,7 @@ class Shard:
 def shard_layout(site: Site) -> tuple[str, list[Shard]]:
     """The digest of all documents, and the shards: 2**k of them, each document in the one a digest of its
     path names (so adding an article leaves the other shards as they were). An edit indexes its shard again and
-    merges it in, reading only the index chunks whose words it changed (search_bundle.merge_edit), so small
+    merges it in, reading only the index chunks whose words it changed (search_splice.merge_edit), so small
     shards make an edit quicker, while each shard is a Pagefind run of its own: about sqrt(17 n) documents a
     shard (11,000 documents: 32 shards, an edit build 6.1 s, with 16 shards 6.6 s, a cold build the same within
     1%; 1,100: 16 shards, an edit build 1.1 s, with 4 shards 1.6 s), never more than SHARD_DOCUMENTS."""
@@ -80,96 +74,6 @@ def shard_layout(site: Site) -> tuple[str, list[Shard]]:
     shards = [Shard(h.hexdigest(), tuple(m)) for h, m in zip(hashers, members, strict=True)]
     total = hashlib.blake2b("".join(shard.digest for shard in shards).encode(), digest_size=16).hexdigest()
     return total, shards
-
-
-def pagefind_command() -> list[str]:
-    """The indexer of the `pagefind_bin` wheel installed for this platform."""
-    try:
-        from pagefind_bin import get_executable
-
-        return [str(get_executable())]
-    except (ImportError, FileNotFoundError) as exc:
-        raise SearchIndexError(f"the search index needs Pagefind (pip install 'pagefind[bin]'): {exc}") from exc
-
-
-class PagefindService:
-    """One Pagefind process over some documents (in the indexing process: `Indexer.stop` ends both)."""
-
-    def __init__(self) -> None:
-        self._process: subprocess.Popen | None = None
-        self._errors: list[str] = []
-        self._done = threading.Event()  # the answer to the last one came (or the process ended)
-        self._last = -1
-        self._files: dict[str, bytes] = {}
-        self._reader = self._writer = threading.Thread()
-
-    def start(self, documents: Iterable[SearchDocument], language: str) -> None:
-        """Start Pagefind's service and feed it the documents from a thread of their own (its answers are read
-        by another). `finish` waits for the bundle."""
-        command = [*pagefind_command(), "--service"]
-        self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        config = {"force_language": language.split("-")[0].lower() or "en"}
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-        self._writer = threading.Thread(target=self._write, args=(documents, config), daemon=True)
-        self._writer.start()
-
-    def _requests(self, documents: Iterable[SearchDocument], config: dict) -> Iterator[dict]:
-        yield {"type": "NewIndex", "config": config}
-        for doc in documents:
-            url = "/" + doc.rel_path.removesuffix("index.html")
-            yield {"type": "AddFile", "index_id": 0, "file_path": None, "url": url, "file_contents": doc.html}
-        yield {"type": "GetFiles", "index_id": 0}  # in memory: its WriteFiles answers before the files are whole
-
-    def _write(self, documents: Iterable[SearchDocument], config: dict) -> None:
-        """Send every request, in order (the service handles them one by one: pages are numbered as sent, so
-        the bundle does not depend on the order a folder lists its files in)."""
-        assert self._process is not None and self._process.stdin is not None
-        try:
-            for number, payload in enumerate(self._requests(documents, config)):
-                if payload["type"] == "GetFiles":
-                    self._last = number  # before it is sent: its answer cannot come first
-                message = json.dumps({"message_id": number, "payload": payload}).encode("utf-8")
-                self._process.stdin.write(base64.b64encode(message) + b",")
-            self._process.stdin.flush()
-        except (BrokenPipeError, OSError) as exc:
-            self._errors.append(f"the indexer stopped reading ({exc})")
-        except BaseException as exc:  # a bug of ours: reported by finish(), not lost in this thread
-            self._errors.append(repr(exc))
-
-    def _read(self) -> None:
-        """Collect the service's answers: errors, and the one to the last request."""
-        assert self._process is not None and self._process.stdout is not None
-        buffer = bytearray()
-        while chunk := self._process.stdout.read1(1 << 20):
-            start = len(buffer)
-            buffer += chunk
-            while (end := buffer.find(b",", start)) >= 0:
-                answer = json.loads(base64.b64decode(buffer[:end]))
-                del buffer[: end + 1]
-                start = 0
-                payload = answer.get("payload", {})
-                if payload.get("type") == "Error":
-                    self._errors.append(payload.get("message", "unknown error"))
-                if answer.get("message_id") == self._last:
-                    self._files = {f["path"]: base64.b64decode(f["content"]) for f in payload.get("files", [])}
-                    self._done.set()
-        self._done.set()  # the process ended
-
-    def finish(self) -> dict[str, bytes]:
-        """Wait for Pagefind; the bundle's files, by their names in the bundle. Raises SearchIndexError."""
-        assert self._process is not None
-        self._writer.join()
-        self._done.wait()
-        with contextlib.suppress(OSError):
-            self._process.stdin.close()  # type: ignore[union-attr]
-        stderr = self._process.stderr.read().decode("utf-8", "replace") if self._process.stderr else ""
-        self._process.wait()
-        files = {path.removeprefix(f"{INDEX_DIR}/"): data for path, data in self._files.items()}
-        if self._errors or ENTRY not in files:
-            detail = "; ".join([*self._errors, stderr.strip()])[-2000:]
-            raise SearchIndexError(f"the search index could not be made (Pagefind: {detail}); the output is unchanged")
-        return files
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ import pytest
 from lxml import html as lxml_html
 from playwright.sync_api import Error as PlaywrightError
 
-from ssg.pipeline import Pipeline, RunOptions, search, search_bundle
+from ssg.pipeline import Pipeline, RunOptions, search, search_bundle, search_splice
 from tests.conftest import make_corpus, run_ssg
 from tests.e2e.test_serve import ARTICLE, CHROMIUM, ServeProcess
 
@@ -242,7 +242,7 @@ def test_an_index_made_in_shards_answers_every_search_as_one_made_at_once(tmp_pa
 
 def test_an_edit_merges_again_only_the_index_chunks_its_words_are_in(tmp_path: Path, monkeypatch) -> None:
     """After an edit one shard is indexed again; merging it reads and writes only the index chunks that hold
-    the words it changed (search_bundle.merge_edit), and the bundle is byte for byte the one a clean build
+    the words it changed (search_splice.merge_edit), and the bundle is byte for byte the one a clean build
     makes, whatever the edit: words added at the end, a title that moves every word of the page, words with
     accents (Pagefind's variants), words taken out."""
     site = make_corpus(tmp_path / "site", 40)
@@ -275,7 +275,7 @@ def test_an_edit_merges_again_only_the_index_chunks_its_words_are_in(tmp_path: P
         after = pipeline.cache.search[pipeline.output_key()]
         entry = (out / "pagefind" / search_bundle.ENTRY).read_bytes()
         whole, chunks = search_bundle.merge(list(after.shards), entry)
-        made = search_bundle.merge_edit(
+        made = search_splice.merge_edit(
             list(before.shards),
             list(before.chunks),
             list(after.shards),

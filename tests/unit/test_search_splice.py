@@ -1,4 +1,4 @@
-"""The merge of an edit's search bundle (pipeline/search_bundle.py: `merge_edit`) against the whole merge, on
+"""The merge of an edit's search bundle (pipeline/search_splice.py: `merge_edit`) against the whole merge, on
 generated shard bundles: random words spread over shards, with page lists, locations, meta locations under
 different fields and spelled forms (Pagefind's variants), edited at random. Small chunks, so that an edit moves
 where chunks end and the chunks after it must be cut again."""
@@ -12,7 +12,8 @@ from collections.abc import Callable
 import pytest
 
 from ssg.pipeline import search_bundle
-from ssg.pipeline.search_bundle import ShardBundle, content_name, encode, merge, merge_edit
+from ssg.pipeline.search_bundle import ShardBundle, content_name, encode, merge
+from ssg.pipeline.search_splice import merge_edit
 
 ENTRY = json.dumps({"version": "1.5.0", "languages": {}}).encode()
 SYLLABLES = ["ka", "lo", "mi", "nu", "pe", "ri", "so", "ta", "ve", "zo"]
