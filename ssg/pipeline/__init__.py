@@ -136,15 +136,17 @@ class Pipeline:
         self.state.loaded(loaded.files)
         patched = known.settled if known.patch is not None else None  # a patch of bodies: the same files
         log = self.read_log()
-        now = versions(loaded.site) if known.settled is None and known.patch is None else {}
         kept = self.kept(known)
         destination = Destination.open(options.output)
         rendered: list[Rendered] = []
         search = SearchPlan()
+        now: dict[Ref, str] = {}
         try:
-            if patched is None:  # first: Pagefind indexes while the pages are planned and rendered
-                same_records = bool(now) and now == log.versions  # every record's version as at the last build
-                search = self.plan_search(loaded, kept, same_records, destination)
+            if patched is None:  # first: the search index is made while the pages are planned and rendered
+                search = self.plan_search(loaded, kept, destination)
+                now = versions(loaded.site) if known.settled is None else {}
+                if now and now == log.versions and search.current is not None:  # every record as at the last
+                    search.keep_current()  # build, so the search documents too (a CI run with a restored cache)
                 specs = plan_pages(loaded.site)
                 linkable = linkable_paths(options.site_dir, loaded, (s.site_path for s in specs))
             else:
@@ -271,16 +273,14 @@ class Pipeline:
         """The recorded reads of the pages in this output folder (kept in the cache by folder)."""
         return self.cache.reads.setdefault(self.output_key(), ReadLog())
 
-    def plan_search(
-        self, loaded: LoadedSite, kept: Callable[[str], bool], same_records: bool, destination: Destination
-    ) -> SearchPlan:
+    def plan_search(self, loaded: LoadedSite, kept: Callable[[str], bool], destination: Destination) -> SearchPlan:
         """The search bundle this build writes into `destination` (pipeline/search.py: `plan_search`); a bundle
         removed or edited by hand is not kept."""
         current = self.cache.search.get(self.output_key())
         if current is not None and not all(kept(rel_path) for rel_path in current.files):
             current = None
         options = self.options
-        return plan_search(loaded.site, current, options.index_search, None, same_records, destination, options.output)
+        return plan_search(loaded.site, current, options.index_search, None, destination, options.output)
 
     def changed_refs(self, known: Known, loaded: LoadedSite, log: ReadLog, now: dict[Ref, str]) -> list[Ref]:
         """The records whose groups must be digested again: those a patch replaced; in a long-lived pipeline,
@@ -347,7 +347,8 @@ class Pipeline:
         when the bundle in the output has the same documents. Raises SearchIndexError (`indexer.stop()` ends
         it early)."""
         plan = plan_search(site, self.cache.search.get(self.output_key()), True, indexer, output=self.options.output)
-        return None if plan.indexer is None else plan.indexer.finish()
+        assert plan.indexer is not None
+        return plan.indexer.finish()
 
     def refresh_search(self, site: Site) -> None:
         """Make and install a new search bundle now, when the site's documents changed (after a patch)."""

@@ -88,16 +88,14 @@ BundleFiles = dict[str, bytes | Path | None]  # by output rel path: new bytes, a
 
 @dataclass(frozen=True, slots=True)
 class Work:
-    """What an Indexer does: index `todo` (shards whose documents changed), then merge every shard, in the
-    order `order` (their digests): those made now, those in `ready` (made by an earlier indexing that was
-    stopped before its merge), the others from `current` (the bundle in `output`, whose index chunks an edit's
-    merge reads). With a `destination` (a build's), the indexing process prepares the new files there itself
-    and sends their paths, not their bytes (40 MB the build process need not hold at 10,000 articles)."""
+    """What an Indexer does: lay the site's documents out in shards (`shard_layout`); unless they are those of
+    `current` (the bundle in `output`, whose index chunks an edit's merge reads), index the shards whose
+    documents changed and merge every shard in their order: those made now, those in `ready` (a long-lived
+    caller's pool, made by an earlier indexing that was stopped before its merge), the others from `current`.
+    With a `destination` (a build's), the indexing process prepares the new files there itself and sends their
+    paths, not their bytes (40 MB the build process need not hold at 10,000 articles)."""
 
     site: Site
-    digest: str
-    todo: list[Shard]
-    order: tuple[str, ...]
     current: SearchIndex | None
     ready: dict[str, MadeShard]
     destination: Destination | None = None
@@ -167,6 +165,9 @@ class Indexer:
                     index, files = value
                     self._outcome = (kind, (replace(index, shards=tuple(parts)), files))
                     return
+                elif kind == "kept":
+                    self._outcome = (kind, None)
+                    return
                 else:
                     self._outcome = (kind, value)
                     return
@@ -176,10 +177,10 @@ class Indexer:
         finally:
             receiver.close()
 
-    def finish(self) -> tuple[SearchIndex, BundleFiles]:
+    def finish(self) -> tuple[SearchIndex, BundleFiles] | None:
         """The new bundle: its SearchIndex, and its files by output rel path: bytes, or a file prepared in the
-        work's destination, or None (the file in the output is kept). Raises SearchIndexError, or OutputError
-        when the disk refused a file."""
+        work's destination, or None (the file in the output is kept); None when the documents are those of the
+        current bundle. Raises SearchIndexError, or OutputError when the disk refused a file."""
         assert self._process is not None
         self._reader.join()
         self._process.join()
@@ -206,7 +207,11 @@ def index_in_child(parent: int, work: Work, result: Connection, send_shards: boo
     end_with_parent(parent)
     try:
         made_one = (lambda shard: result.send(("shard", shard))) if send_shards else (lambda shard: None)
-        index, files = make_bundle(work, made_one)
+        bundle = make_bundle(work, made_one)
+        if bundle is None:
+            result.send(("kept", None))
+            return
+        index, files = bundle
         for part in index.shards:
             result.send(("part", part))
         result.send(("ok", (replace(index, shards=()), files)))
@@ -218,10 +223,18 @@ def index_in_child(parent: int, work: Work, result: Connection, send_shards: boo
         result.send(("bug", traceback.format_exc()))
 
 
-def make_bundle(work: Work, made_one: Callable[[MadeShard], None]) -> tuple[SearchIndex, BundleFiles]:
-    """Index the shards to do, PAGEFINDS at a time (each handed to `made_one` when done), then merge them all."""
-    made = dict(work.ready)
-    todo = list(work.todo)
+def make_bundle(work: Work, made_one: Callable[[MadeShard], None]) -> tuple[SearchIndex, BundleFiles] | None:
+    """Lay the documents out in shards; None when they are those of the current bundle. Else index the shards
+    whose documents changed, PAGEFINDS at a time (each handed to `made_one` when done), and merge them all."""
+    digest, shards = shard_layout(work.site)
+    current = work.current
+    if current is not None and current.digest == digest:
+        return None
+    have = {shard.digest for shard in current.shards} if current is not None else set()
+    made = {shard.digest: work.ready[shard.digest] for shard in shards if shard.digest in work.ready}
+    todo = list({s.digest: s for s in shards if s.digest not in have and s.digest not in made}.values())
+    if not todo and not made:  # the same shards in another order: one is made again, for the UI's files
+        todo = shards[:1]
     running: list[tuple[Shard, PagefindService]] = []
     while todo or running:
         while todo and len(running) < PAGEFINDS:
@@ -232,15 +245,17 @@ def make_bundle(work: Work, made_one: Callable[[MadeShard], None]) -> tuple[Sear
         shard, service = running.pop(0)
         made[shard.digest] = MadeShard(*split_bundle(shard.digest, service.finish()))
         made_one(made[shard.digest])
-    return merged_bundle(work, made)
+    return merged_bundle(work, digest, tuple(shard.digest for shard in shards), made)
 
 
-def merged_bundle(work: Work, made: dict[str, MadeShard]) -> tuple[SearchIndex, BundleFiles]:
-    """The shards merged (search_bundle.merge): the scripts of a new shard, the merged index, and every
-    shard's fragments (those of a kept shard are in the output already); prepared in the work's destination
-    when it has one."""
+def merged_bundle(
+    work: Work, digest: str, order: tuple[str, ...], made: dict[str, MadeShard]
+) -> tuple[SearchIndex, BundleFiles]:
+    """The shards (their digests in `order`; `digest`: of them all) merged (search_bundle.merge): the scripts of
+    a new shard, the merged index, and every shard's fragments (those of a kept shard are in the output
+    already); prepared in the work's destination when it has one."""
     reused = {shard.digest: shard for shard in work.current.shards} if work.current is not None else {}
-    shards = [made[digest].bundle if digest in made else reused[digest] for digest in work.order]
+    shards = [made[digest].bundle if digest in made else reused[digest] for digest in order]
     assets = next(iter(made.values())).assets  # the same in every shard
     files: dict[str, bytes | None] = dict(assets)
     made_bundle = None
@@ -257,7 +272,7 @@ def merged_bundle(work: Work, made: dict[str, MadeShard]) -> tuple[SearchIndex, 
         for name in shard.fragment_names():
             files.setdefault(name, fragments[name] if fragments is not None else None)
     names = tuple(f"{INDEX_DIR}/{name}" for name in sorted(files))
-    index = SearchIndex(work.digest, names, tuple(shards), tuple(chunks))
+    index = SearchIndex(digest, names, tuple(shards), tuple(chunks))
     bundle: BundleFiles = {f"{INDEX_DIR}/{name}": files.pop(name) for name in sorted(files)}
     if work.destination is not None:
         for rel_path, data in bundle.items():
@@ -280,24 +295,31 @@ def chunk_reader(output: Path) -> Callable[[str], bytes | None]:
 
 @dataclass
 class SearchPlan:
-    """What a build writes to /pagefind/: the bundle already in the output (`kept`), or the new one that
-    `indexer` makes."""
+    """What a build writes to /pagefind/: the bundle already in the output (`current`), unless `indexer` makes
+    a new one."""
 
-    kept: SearchIndex | None = None
+    current: SearchIndex | None = None
     indexer: Indexer | None = None
     made: SearchIndex | None = None  # the new bundle, once `files` has given it
 
+    def keep_current(self) -> None:
+        """Keep the bundle in the output: its documents are known to be the same (stops the indexer)."""
+        self.close()
+        self.indexer = None
+
     def files(self) -> Iterator[OutputFile]:
         """The bundle's files: new bytes, files prepared by the indexer, or those in the output kept as they are."""
-        if self.kept is not None:
-            yield from (OutputFile(rel_path) for rel_path in self.kept.files)
-        if self.indexer is not None:
-            self.made, files = self.indexer.finish()
-            for rel_path, made in files.items():
-                if isinstance(made, Path):
-                    yield OutputFile(rel_path, prepared=made)
-                else:
-                    yield OutputFile(rel_path, data=made)
+        bundle = self.indexer.finish() if self.indexer is not None else None
+        if bundle is None:
+            if self.current is not None:
+                yield from (OutputFile(rel_path) for rel_path in self.current.files)
+            return
+        self.made, files = bundle
+        for rel_path, made in files.items():
+            if isinstance(made, Path):
+                yield OutputFile(rel_path, prepared=made)
+            else:
+                yield OutputFile(rel_path, data=made)
 
     def close(self) -> None:
         """Stop Pagefind if it still runs."""
@@ -310,31 +332,19 @@ def plan_search(
     current: SearchIndex | None,
     index: bool,
     indexer: Indexer | None = None,
-    same_records: bool = False,
     destination: Destination | None = None,
     output: Path | None = None,
 ) -> SearchPlan:
-    """Keep `current` while its documents are the same (or while the caller makes a new bundle: `index`
-    False); else start indexing the shards whose documents changed now, so Pagefind works while the pages
-    render (and, given a build's `destination`, prepares the new files there; `output` holds `current`, whose
-    index chunks an edit's merge reads). `same_records`: every record has the version it had when `current`
-    was made (a CI run with a restored cache, say), so the documents, made from those records alone, are not
-    made to compare (1.2 s at 10,000 articles)."""
-    if not index or (same_records and current is not None):
-        return SearchPlan(kept=current)
-    digest, shards = shard_layout(site)
-    if current is not None and current.digest == digest:
-        return SearchPlan(kept=current)
-    have = {shard.digest for shard in current.shards} if current is not None else set()
+    """Keep `current` (when the caller makes a new bundle itself: `index` False), or start the indexing process
+    now, so the documents are laid out and compared with those of `current`, and the shards whose documents
+    changed are indexed, while the build goes on (given a build's `destination`, it prepares the new files
+    there; `output` holds `current`, whose index chunks an edit's merge reads)."""
+    if not index:
+        return SearchPlan(current)
     indexer = indexer or Indexer()
-    ready = {shard.digest: indexer.made[shard.digest] for shard in shards if shard.digest in indexer.made}
-    todo = list({s.digest: s for s in shards if s.digest not in have and s.digest not in ready}.values())
-    if not todo and not ready:  # the same shards in another order: one is made again, for the UI's files
-        todo = shards[:1]
-    plan = SearchPlan(indexer=indexer)
+    plan = SearchPlan(current, indexer)
     try:
-        order = tuple(shard.digest for shard in shards)
-        indexer.start(Work(site, digest, todo, order, current, ready, destination, output))
+        indexer.start(Work(site, current, indexer.made, destination, output))
     except BaseException:
         plan.close()
         raise
