@@ -27,7 +27,7 @@ from ssg.pipeline.links import check_links, content_assets, linkable_paths, stat
 from ssg.pipeline.load import LoadedSite, load_site
 from ssg.pipeline.parallel import default_jobs, parse_articles_parallel, render_bodies_parallel, render_pages_iter
 from ssg.pipeline.patch import Patch, patch_bodies
-from ssg.pipeline.reuse.cache import ContentCache, cache_file, load_cache, save_cache
+from ssg.pipeline.reuse.cache import CacheSave, ContentCache, cache_file, load_cache
 from ssg.pipeline.reuse.manifest import (
     Manifest,
     OutputCheck,
@@ -43,6 +43,7 @@ from ssg.pipeline.reuse.manifest import (
     restamp,
     save_manifest,
 )
+from ssg.pipeline.reuse.memo import LoadMemo
 from ssg.pipeline.reuse.reads import GroupValues, PageBases, ReadLog, Rendered, SameFields
 from ssg.pipeline.reuse.state import PipelineState, Settled
 from ssg.pipeline.search import BundleFiles, Indexer, SearchIndex, SearchPlan, install_bundle, plan_search
@@ -99,6 +100,40 @@ class Known:
     patch: Patch | None = None  # only article bodies changed: the last Site with them replaced
 
 
+@dataclass
+class Keep:
+    """What a run keeps for the next, put into the cache once every page is rendered (`pages_done`): the
+    bodies a patch replaced, what the rendered pages read, the records' versions. The cache is then written
+    while the search index may still be made (`saving`: its own index and the file's end come last)."""
+
+    cache: ContentCache
+    saving: CacheSave | None
+    patch: Patch | None
+    memo: LoadMemo
+    log: ReadLog
+    changed: dict[int, bytes]  # the new digests of groups read before
+    rendered: list[Rendered]
+    present: set[str] | None  # the pages the site has (None: those the log has)
+    now: dict[Ref, str]  # every record's version (one-shot builds)
+    done: bool = False
+
+    def pages_done(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        cache, log = self.cache, self.log
+        if self.patch is not None:
+            self.patch.commit(cache, self.memo)
+        if log.commit(self.changed, self.rendered, self.present):
+            cache.dirty = True
+        self.rendered.clear()
+        if log.versions != self.now:  # a long-lived pipeline compares objects, not versions: it leaves them unknown
+            log.versions = self.now
+            cache.dirty = True
+        if self.saving is not None:
+            self.saving.begin()
+
+
 class Pipeline:
     """Builds one site, again and again: the cache lives as long as the Pipeline (and on disk between runs)."""
 
@@ -141,6 +176,8 @@ class Pipeline:
         rendered: list[Rendered] = []
         search = SearchPlan()
         now: dict[Ref, str] = {}
+        saving = CacheSave(options.site_dir, self.cache) if options.use_cache else None
+        keep: Keep | None = None
         try:
             if patched is None:  # first: the search index is made while the pages are planned and rendered
                 search = self.plan_search(loaded, kept, destination)
@@ -163,28 +200,31 @@ class Pipeline:
             same_pages = patched is not None and len(log.pages) == len(specs)
             stale = log.reading(changed_groups) if same_pages else log.stale(specs, bases, changed_groups, kept)
             pages = self.render(loaded, stale, destination, report, progress, (bases, values, log), rendered)
+            present = None if same_pages else {s.rel_path for s in specs}
+            keep = Keep(self.cache, saving, known.patch, self.state.memo, log, changed_groups, rendered, present, now)
             if patched is not None:  # the same files: only pages change
                 summary = update_output(destination, self.rendered_files(pages, report), patched.written)
             else:
-                files = self.output_files(loaded, specs, pages, report, search)  # SiteError at the end: a page failed
+                files = self.output_files(loaded, specs, pages, report, search, keep.pages_done)
                 if known.manifest is not None or known.inputs is not None:
                     forget_manifest(options.site_dir)  # the output may change: the old manifest no longer describes it
-                summary = write_output(destination, files, self.existing(known))
+                summary = write_output(destination, files, self.existing(known))  # SiteError: a page failed
+        except BaseException:
+            if saving is not None:
+                saving.discard()
+            if keep is not None and keep.done:  # the cache took this run's reads, but the output did not change
+                self._cache = None  # the next run loads the one on disk
+            raise
         finally:
             search.close()  # before its files are discarded: a stopped indexer prepares no more
             destination.discard()  # a first build that failed (after success its folder is the output)
-        del values  # the field digests of the records that changed: not held while the cache is saved
+        del values, rendered
+        keep.pages_done()
         if search.made is not None:
             self.cache.search[self.output_key()] = search.made
             self.cache.dirty = True
-        if log.commit(changed_groups, rendered, None if same_pages else {s.rel_path for s in specs}):
-            self.cache.dirty = True
-        del rendered
-        if log.versions != now:  # a long-lived pipeline compares objects, not versions: those it leaves unknown
-            log.versions = now
-            self.cache.dirty = True
         checked = (kept.digests or {}) if isinstance(kept, OutputCheck) else {}
-        self.remember(known, loaded, specs, linkable, load_diagnostics, summary, report, checked)
+        self.remember(known, loaded, specs, linkable, load_diagnostics, summary, report, checked, saving)
         if known.patch is not None and options.index_search:  # bodies changed: so did the search documents
             self.refresh_search(loaded.site)
         return RunResult(
@@ -318,16 +358,15 @@ class Pipeline:
         summary: WriteSummary,
         report: Report,
         checked: dict[str, bytes],
+        saving: CacheSave | None,
     ) -> None:
-        """After a successful write: the state, the cache and the manifest for the next run (`checked`: digests
-        of output files made while finding what was kept)."""
+        """After a successful write: the state, the cache (`saving`, begun) and the manifest for the next run
+        (`checked`: digests of output files made while finding what was kept)."""
         options = self.options
-        if known.patch is not None:
-            known.patch.commit(self.cache, self.state.memo)
         self.state.settle(Settled(loaded, tuple(specs), frozenset(linkable), load_diagnostics, summary.files))
         try:
-            if options.use_cache:
-                save_cache(options.site_dir, self.cache)
+            if saving is not None:
+                saving.finish()
             if known.inputs is not None:  # a one-shot build with a cache: the manifest of what it left
                 outputs = restamp(known.outputs, options.output, summary.changed_paths)
                 digests = output_digests(options.output, outputs, known.manifest, checked, summary.changed_paths)
@@ -420,14 +459,17 @@ class Pipeline:
         pages: Iterator[tuple[str, Path | None]],
         report: Report,
         search: SearchPlan,
+        pages_done: Callable[[], None],
     ) -> Iterator[OutputFile]:
         """Every file of the output: rendered pages as they come, then kept pages, static files, assets and the
-        search bundle. Raises SiteError when a page failed, so write_output discards what was prepared."""
+        search bundle. Raises SiteError when a page failed, so write_output discards what was prepared. Calls
+        `pages_done` between the pages and the search bundle, which may still be in the making."""
         yield from self.rendered_files(pages, report)
         for spec in specs:
             yield OutputFile(spec.rel_path)  # unchanged since the last build, unless rendered above (first wins)
         for source, rel_path in [*static_files(self.options.site_dir), *content_assets(loaded)]:
             yield OutputFile(rel_path, source=source)
+        pages_done()
         yield from search.files()
 
 

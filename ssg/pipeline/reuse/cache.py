@@ -121,18 +121,22 @@ def load_cache(site_dir: Path) -> ContentCache:
 
 
 def cache_pickles(cache: ContentCache) -> Iterator[Any]:
-    """The cache as a sequence of pickles: the small tables, each output's read log and search index, then
-    each big table in chunks of CHUNK entries. One pickle of everything kept a memo of every object until the
-    end (100 MB more at 10,000 articles)."""
+    """The cache but its search indexes as a sequence of pickles: the small tables, each output's read log,
+    then each big table in chunks of CHUNK entries. One pickle of everything kept a memo of every object until
+    the end (100 MB more at 10,000 articles)."""
     yield replace(cache, **{name: {} for name in BIG_TABLES}, reads={}, search={}, used=set())
     for output, log in cache.reads.items():
         yield "reads", {output: log.compacted()}
-    for output, index in cache.search.items():
-        yield "search", {output: index}
     for name in BIG_TABLES:
         items = list(getattr(cache, name).items())
         for start in range(0, len(items), CHUNK):
             yield name, dict(items[start : start + CHUNK])
+
+
+def search_pickles(cache: ContentCache) -> Iterator[Any]:
+    """The search indexes, last: a build knows its own once the indexing process is done."""
+    for output, index in cache.search.items():
+        yield "search", {output: index}
 
 
 def read_checked(path: Path) -> list[Any] | None:
@@ -184,30 +188,92 @@ class HashingWriter:
 
 def save_cache(site_dir: Path, cache: ContentCache) -> None:
     """Write the cache atomically (a temporary file renamed over the old one); nothing when nothing changed."""
-    path = cache_file(site_dir)
-    if not cache.dirty and not cache.has_unused() and path.exists():
-        cache.used.clear()
-        return
-    cache.prune()
-    write_checked(path, cache_pickles(cache))
-    cache.dirty = False
+    saving = CacheSave(site_dir, cache)
+    saving.begin()
+    saving.finish()
+
+
+class CacheSave:
+    """Saving the cache in two steps, so that most of it is written while a build waits for its search index:
+    `begin` writes all but the search indexes to a temporary file, `finish` adds them and the checksum and
+    renames the file over the old one (nothing is written when nothing changed); `discard` drops it."""
+
+    def __init__(self, site_dir: Path, cache: ContentCache):
+        self.path = cache_file(site_dir)
+        self.cache = cache
+        self.file: CheckedFile | None = None
+
+    def begin(self) -> None:
+        cache = self.cache
+        if not cache.dirty and not cache.has_unused() and self.path.exists():
+            return  # unless the search index changes: then finish writes it all
+        cache.prune()
+        self.file = CheckedFile(self.path)
+        self.file.write(cache_pickles(cache))
+
+    def finish(self) -> None:
+        cache = self.cache
+        if self.file is None:
+            if not cache.dirty and self.path.exists():
+                cache.used.clear()
+                return
+            cache.prune()
+            self.file = CheckedFile(self.path)
+            self.file.write(cache_pickles(cache))
+        self.file.write(search_pickles(cache))
+        self.file.close()
+        self.file = None
+        cache.dirty = False
+
+    def discard(self) -> None:
+        if self.file is not None:
+            self.file.discard()
+            self.file = None
 
 
 def write_checked(path: Path, values: Iterable[Any]) -> None:
     """Pickle `values` one after another to `path` atomically (a temporary file renamed over the old one),
     framed for read_checked."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    gitignore = path.parent / ".gitignore"
-    if not gitignore.exists():
-        gitignore.write_text("*\n")
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        with temporary.open("wb") as stream:
-            stream.write(header())
-            writer = HashingWriter(stream)
+    file = CheckedFile(path)
+    file.write(values)
+    file.close()
+
+
+class CheckedFile:
+    """A file framed for read_checked, written pickle by pickle to a temporary file beside `path`: `close`
+    adds the checksum and renames it over `path`; `discard` (or any failure to write) removes it."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        gitignore = path.parent / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n")
+        self.path = path
+        self.temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        self.stream = self.temporary.open("wb")
+        try:
+            self.stream.write(header())
+        except BaseException:
+            self.discard()
+            raise
+        self.writer = HashingWriter(self.stream)
+
+    def write(self, values: Iterable[Any]) -> None:
+        try:
             for value in values:
-                pickle.dump(value, writer, protocol=pickle.HIGHEST_PROTOCOL)
-            stream.write(writer.checksum.hexdigest().encode())
-        temporary.replace(path)
-    finally:
-        temporary.unlink(missing_ok=True)
+                pickle.dump(value, self.writer, protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            self.discard()
+            raise
+
+    def close(self) -> None:
+        try:
+            self.stream.write(self.writer.checksum.hexdigest().encode())
+            self.stream.close()
+            self.temporary.replace(self.path)
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        self.stream.close()
+        self.temporary.unlink(missing_ok=True)
