@@ -219,7 +219,8 @@ class Pipeline:
             search.close()  # before its files are discarded: a stopped indexer prepares no more
             destination.discard()  # a first build that failed (after success its folder is the output)
         del values, rendered
-        keep.pages_done()
+        assert keep is not None  # made before anything was written
+        keep.pages_done()  # (done already, unless the run patched bodies)
         if search.made is not None:
             self.cache.search[self.output_key()] = search.made
             self.cache.dirty = True

@@ -120,3 +120,24 @@ def test_a_full_disk_on_a_dir_target_fails_the_publish_and_keeps_the_published_s
     assert failed.returncode == 1, failed.stderr
     assert "No space left on device" in failed.stderr and "Traceback" not in failed.stderr, failed.stderr
     assert tree(www) == before  # no half-sent file, no rsync temporary folder left in the site
+
+
+def test_a_full_disk_for_the_build_cache_still_writes_the_output(tmp_path: Path, small_disk: Path) -> None:
+    """`.ssg-cache/` is written while the build waits for its search index (pipeline/reuse/cache.py: CacheSave):
+    a disk that refuses it costs the next build its head start, never this build's output."""
+    site = make_corpus(small_disk / "site", 300)
+    output = tmp_path / "out"
+    ballast = fill(small_disk, 64 * 1024)
+
+    built = run_ssg("build", "--site", str(site), "--output", str(output), "--jobs", "2")
+
+    assert built.returncode == 0, built.stderr
+    assert "build cache could not be saved" in built.stderr and "No space left on device" in built.stderr
+    assert not any((site / ".ssg-cache").glob("*.pickle*")), "a cache file, or half of one, was left"
+    clean = tmp_path / "clean"
+    run_ssg("build", "--site", str(site), "--output", str(clean), "--no-cache", check=True)
+    assert tree(output) == tree(clean)
+    ballast.unlink()
+    again = run_ssg("build", "--site", str(site), "--output", str(output), "--jobs", "2", check=True)
+    assert "could not be saved" not in again.stderr and any((site / ".ssg-cache").glob("*.pickle"))
+    assert tree(output) == tree(clean)

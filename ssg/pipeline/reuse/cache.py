@@ -202,17 +202,25 @@ class CacheSave:
         self.path = cache_file(site_dir)
         self.cache = cache
         self.file: CheckedFile | None = None
+        self.failed: OSError | None = None  # in `begin`, raised by `finish`: the build goes on without it
 
     def begin(self) -> None:
         cache = self.cache
         if not cache.dirty and not cache.has_unused() and self.path.exists():
             return  # unless the search index changes: then finish writes it all
         cache.prune()
-        self.file = CheckedFile(self.path)
-        self.file.write(cache_pickles(cache))
+        try:
+            self.file = CheckedFile(self.path)
+            self.file.write(cache_pickles(cache))
+        except OSError as exc:  # a full disk, say: the output is still written
+            self.discard()
+            self.failed = exc
 
     def finish(self) -> None:
+        """Raises OSError when the file could not be written (the old one may be left)."""
         cache = self.cache
+        if self.failed is not None:
+            raise self.failed
         if self.file is None:
             if not cache.dirty and self.path.exists():
                 cache.used.clear()
@@ -220,9 +228,9 @@ class CacheSave:
             cache.prune()
             self.file = CheckedFile(self.path)
             self.file.write(cache_pickles(cache))
-        self.file.write(search_pickles(cache))
-        self.file.close()
-        self.file = None
+        file, self.file = self.file, None
+        file.write(search_pickles(cache))
+        file.close()
         cache.dirty = False
 
     def discard(self) -> None:
