@@ -29,8 +29,10 @@ from ssg.pipeline.parallel import default_jobs, parse_articles_parallel, render_
 from ssg.pipeline.patch import Patch, patch_bodies
 from ssg.pipeline.reuse.cache import CacheSave, ContentCache, cache_file, load_cache
 from ssg.pipeline.reuse.manifest import (
+    Digests,
     Manifest,
     OutputCheck,
+    digest_paths,
     files_of,
     forget_manifest,
     input_stamps,
@@ -102,9 +104,10 @@ class Known:
 
 @dataclass
 class Keep:
-    """What a run keeps for the next, put into the cache once every page is rendered (`pages_done`): the
-    bodies a patch replaced, what the rendered pages read, the records' versions. The cache is then written
-    while the search index may still be made (`saving`: its own index and the file's end come last)."""
+    """What a run keeps for the next, made once every page is rendered (`pages_done`), while the search index
+    may still be in the making: into the cache, the bodies a patch replaced, what the rendered pages read and
+    the records' versions, and the cache is written (`saving`: its search index and the file's end come
+    after the output); for the manifest, the digests of the pages written."""
 
     cache: ContentCache
     saving: CacheSave | None
@@ -115,12 +118,17 @@ class Keep:
     rendered: list[Rendered]
     present: set[str] | None  # the pages the site has (None: those the log has)
     now: dict[Ref, str]  # every record's version (one-shot builds)
+    manifest: bool  # a one-shot build with a cache: the next finds the digests of the files written in it
+    digests: Digests = field(default_factory=dict)  # of the pages written, made from their prepared copies
     done: bool = False
 
-    def pages_done(self) -> None:
+    def pages_done(self, prepared: dict[str, Path]) -> None:
+        """`prepared`: the new files of the rendered pages (by rel path), whose digests are made now too."""
         if self.done:
             return
         self.done = True
+        if self.manifest:
+            self.digests = digest_paths(prepared)
         cache, log = self.cache, self.log
         if self.patch is not None:
             self.patch.commit(cache, self.memo)
@@ -201,7 +209,18 @@ class Pipeline:
             stale = log.reading(changed_groups) if same_pages else log.stale(specs, bases, changed_groups, kept)
             pages = self.render(loaded, stale, destination, report, progress, (bases, values, log), rendered)
             present = None if same_pages else {s.rel_path for s in specs}
-            keep = Keep(self.cache, saving, known.patch, self.state.memo, log, changed_groups, rendered, present, now)
+            keep = Keep(
+                self.cache,
+                saving,
+                known.patch,
+                self.state.memo,
+                log,
+                changed_groups,
+                rendered,
+                present,
+                now,
+                manifest=known.inputs is not None,
+            )
             if patched is not None:  # the same files: only pages change
                 summary = update_output(destination, self.rendered_files(pages, report), patched.written)
             else:
@@ -220,12 +239,12 @@ class Pipeline:
             destination.discard()  # a first build that failed (after success its folder is the output)
         del values, rendered
         assert keep is not None  # made before anything was written
-        keep.pages_done()  # (done already, unless the run patched bodies)
+        keep.pages_done({})  # (done already, unless the run patched bodies)
         if search.made is not None:
             self.cache.search[self.output_key()] = search.made
             self.cache.dirty = True
         checked = (kept.digests or {}) if isinstance(kept, OutputCheck) else {}
-        self.remember(known, loaded, specs, linkable, load_diagnostics, summary, report, checked, saving)
+        self.remember(known, loaded, specs, linkable, load_diagnostics, summary, report, checked, keep)
         if known.patch is not None and options.index_search:  # bodies changed: so did the search documents
             self.refresh_search(loaded.site)
         return RunResult(
@@ -359,18 +378,19 @@ class Pipeline:
         summary: WriteSummary,
         report: Report,
         checked: dict[str, bytes],
-        saving: CacheSave | None,
+        keep: Keep,
     ) -> None:
-        """After a successful write: the state, the cache (`saving`, begun) and the manifest for the next run
-        (`checked`: digests of output files made while finding what was kept)."""
+        """After a successful write: the state, the cache (its saving begun by `keep`) and the manifest for the
+        next run (`checked`: digests of output files made while finding what was kept)."""
         options = self.options
         self.state.settle(Settled(loaded, tuple(specs), frozenset(linkable), load_diagnostics, summary.files))
         try:
-            if saving is not None:
-                saving.finish()
-            if known.inputs is not None:  # a one-shot build with a cache: the manifest of what it left
+            if keep.saving is not None:
+                keep.saving.finish()
+            if keep.manifest:  # a one-shot build with a cache: the manifest of what it left
                 outputs = restamp(known.outputs, options.output, summary.changed_paths)
-                digests = output_digests(options.output, outputs, known.manifest, checked, summary.changed_paths)
+                changed = summary.changed_paths
+                digests = output_digests(options.output, outputs, known.manifest, checked, changed, keep.digests)
                 warnings = tuple(report.diagnostics)
                 drafts = loaded.drafts_left_out
                 manifest = Manifest(self.options_key(), known.inputs, outputs, len(specs), warnings, drafts, digests)
@@ -460,17 +480,22 @@ class Pipeline:
         pages: Iterator[tuple[str, Path | None]],
         report: Report,
         search: SearchPlan,
-        pages_done: Callable[[], None],
+        pages_done: Callable[[dict[str, Path]], None],
     ) -> Iterator[OutputFile]:
         """Every file of the output: rendered pages as they come, then kept pages, static files, assets and the
         search bundle. Raises SiteError when a page failed, so write_output discards what was prepared. Calls
-        `pages_done` between the pages and the search bundle, which may still be in the making."""
-        yield from self.rendered_files(pages, report)
+        `pages_done` with the pages' prepared files between them and the search bundle, which may still be in
+        the making."""
+        prepared: dict[str, Path] = {}
+        for file in self.rendered_files(pages, report):
+            assert file.prepared is not None
+            prepared[file.rel_path] = file.prepared
+            yield file
         for spec in specs:
             yield OutputFile(spec.rel_path)  # unchanged since the last build, unless rendered above (first wins)
         for source, rel_path in [*static_files(self.options.site_dir), *content_assets(loaded)]:
             yield OutputFile(rel_path, source=source)
-        pages_done()
+        pages_done(prepared)
         yield from search.files()
 
 

@@ -213,11 +213,17 @@ class OutputCheck:
 
 
 def digest_files(output_dir: Path, rel_paths: list[str]) -> Digests:
-    """The digests of some files of the output, read on two threads (hashing lets go of the interpreter lock);
-    a file that cannot be read has none."""
+    """The digests of some files of the output; a file that cannot be read has none."""
+    return digest_paths({rel_path: output_dir / rel_path for rel_path in rel_paths})
+
+
+def digest_paths(paths: dict[str, Path]) -> Digests:
+    """The digests of files (by their rel paths in the output), read on two threads (hashing lets go of the
+    interpreter lock); a file that cannot be read has none."""
+    rel_paths = list(paths)
 
     def digest_all(part: list[str]) -> list[bytes | None]:
-        return [file_digest(output_dir / rel_path) for rel_path in part]
+        return [file_digest(paths[rel_path]) for rel_path in part]
 
     parts = [rel_paths[0::2], rel_paths[1::2]]
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -227,17 +233,20 @@ def digest_files(output_dir: Path, rel_paths: list[str]) -> Digests:
 
 
 def output_digests(
-    output_dir: Path, stamps: Stamps, before: Manifest | None, known: Digests, changed: Iterable[str]
+    output_dir: Path, stamps: Stamps, before: Manifest | None, known: Digests, changed: Iterable[str], made: Digests
 ) -> Digests:
-    """The digest of every file of the output whose stamps are `stamps`: the last manifest's where the file has
-    the stamp that manifest recorded and was not written since, one `known` (an OutputCheck's), or made now
-    (after the cache is saved: the largest moment of a build)."""
+    """The digest of every file of the output whose stamps are `stamps`: for a file written by this build, the
+    one `made` of its prepared copy (the same bytes) or one made now; else the last manifest's where the file
+    has the stamp that manifest recorded, one `known` (an OutputCheck's), or one made now."""
     changed = set(changed)
     digests: Digests = {}
     todo = []
     for rel_path in files_of(stamps):
         if rel_path in changed:
-            todo.append(rel_path)
+            if rel_path in made:
+                digests[rel_path] = made[rel_path]
+            else:
+                todo.append(rel_path)
         elif before is not None and before.outputs.get(rel_path) == stamps[rel_path] and rel_path in before.digests:
             digests[rel_path] = before.digests[rel_path]
         elif rel_path in known:
