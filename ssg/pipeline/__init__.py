@@ -188,7 +188,7 @@ class Pipeline:
         keep: Keep | None = None
         try:
             if patched is None:  # first: the search index is made while the pages are planned and rendered
-                search = self.plan_search(loaded, kept, destination)
+                search = self.plan_search(loaded, kept, destination, None if in_place else saving)
                 now = versions(loaded.site) if known.settled is None else {}
                 if now and now == log.versions and search.current is not None:  # every record as at the last
                     search.keep_current()  # build, so the search documents too (a CI run with a restored cache)
@@ -240,7 +240,10 @@ class Pipeline:
         del values, rendered
         assert keep is not None  # made before anything was written
         keep.pages_done({})  # (done already, unless the run patched bodies)
-        if search.made is not None:
+        if search.made is not None and saving is not None and not in_place:  # pickled by the indexing process
+            self.cache.search.pop(self.output_key(), None)
+            saving.add_search_part()
+        elif search.made is not None:
             self.cache.search[self.output_key()] = search.made
             self.cache.dirty = True
         checked = (kept.digests or {}) if isinstance(kept, OutputCheck) else {}
@@ -333,14 +336,19 @@ class Pipeline:
         """The recorded reads of the pages in this output folder (kept in the cache by folder)."""
         return self.cache.reads.setdefault(self.output_key(), ReadLog())
 
-    def plan_search(self, loaded: LoadedSite, kept: Callable[[str], bool], destination: Destination) -> SearchPlan:
-        """The search bundle this build writes into `destination` (pipeline/search.py: `plan_search`); a bundle
-        removed or edited by hand is not kept."""
-        current = self.cache.search.get(self.output_key())
+    def plan_search(
+        self, loaded: LoadedSite, kept: Callable[[str], bool], destination: Destination, saving: CacheSave | None
+    ) -> SearchPlan:
+        """The search bundle this build writes into `destination` (pipeline/search.py: `plan_search`), its
+        index pickled for the cache into the `saving`'s search part (a one-shot build's); a bundle removed or
+        edited by hand is not kept."""
+        key = self.output_key()
+        current = self.cache.search.get(key)
         if current is not None and not all(kept(rel_path) for rel_path in current.files):
             current = None
         options = self.options
-        return plan_search(loaded.site, current, options.index_search, None, destination, options.output)
+        entry = (key, saving.search_part) if saving is not None else None
+        return plan_search(loaded.site, current, options.index_search, None, destination, options.output, entry)
 
     def changed_refs(self, known: Known, loaded: LoadedSite, log: ReadLog, now: dict[Ref, str]) -> list[Ref]:
         """The records whose groups must be digested again: those a patch replaced; in a long-lived pipeline,

@@ -19,6 +19,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
 import traceback
@@ -93,13 +94,15 @@ class Work:
     documents changed and merge every shard in their order: those made now, those in `ready` (a long-lived
     caller's pool, made by an earlier indexing that was stopped before its merge), the others from `current`.
     With a `destination` (a build's), the indexing process prepares the new files there itself and sends their
-    paths, not their bytes (40 MB the build process need not hold at 10,000 articles)."""
+    paths, not their bytes (40 MB the build process need not hold at 10,000 articles). With a `cache_entry`,
+    it pickles the new index (shards and all) for the build's cache itself (20 MB more)."""
 
     site: Site
     current: SearchIndex | None
     ready: dict[str, MadeShard]
     destination: Destination | None = None
     output: Path | None = None
+    cache_entry: tuple[str, Path] | None = None  # a build's: (output key, file) to pickle the new index to
 
 
 class Indexer:
@@ -198,7 +201,8 @@ class Indexer:
 
 def index_in_child(parent: int, work: Work, result: Connection, send_shards: bool) -> None:
     """The indexing process, in a process group of its own (stopped with its Pagefind at once): `make_bundle`,
-    each shard (when `send_shards`) and then the outcome sent to the build. No garbage collection: it would
+    each shard (when `send_shards`), the new index's shards (or its cache entry pickled to a file) and then
+    the outcome sent to the build. No garbage collection: it would
     walk (and so copy) every object inherited from the build, and the merge makes millions of lists. A lower
     priority: the pages of a build, and the preview's next rebuild and reload, come first."""
     gc.disable()
@@ -212,8 +216,11 @@ def index_in_child(parent: int, work: Work, result: Connection, send_shards: boo
             result.send(("kept", None))
             return
         index, files = bundle
-        for part in index.shards:
-            result.send(("part", part))
+        if work.cache_entry is not None:  # a one-shot build's cache file takes the index as pickled here
+            pickle_cache_entry(index, *work.cache_entry)
+        else:  # a long-lived caller keeps it in memory
+            for part in index.shards:
+                result.send(("part", part))
         result.send(("ok", (replace(index, shards=()), files)))
     except (BundleError, SearchIndexError) as exc:
         result.send(("error", str(exc)))
@@ -221,6 +228,17 @@ def index_in_child(parent: int, work: Work, result: Connection, send_shards: boo
         result.send(("output", str(exc)))
     except BaseException:
         result.send(("bug", traceback.format_exc()))
+
+
+def pickle_cache_entry(index: SearchIndex, output_key: str, path: Path) -> None:
+    """The cache's entry for a new index, as the cache file holds it (reuse/cache.py: CacheSave appends it).
+    A disk that refuses it costs the cache its entry (CacheSave reports that), not the build its output."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # a first build's cache folder may not be made yet
+        with path.open("wb") as stream:
+            pickle.dump(("search", {output_key: index}), stream, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError:
+        path.unlink(missing_ok=True)
 
 
 def make_bundle(work: Work, made_one: Callable[[MadeShard], None]) -> tuple[SearchIndex, BundleFiles] | None:
@@ -300,7 +318,7 @@ class SearchPlan:
 
     current: SearchIndex | None = None
     indexer: Indexer | None = None
-    made: SearchIndex | None = None  # the new bundle, once `files` has given it
+    made: SearchIndex | None = None  # the new bundle (without shards, given a cache entry), once `files` gave it
 
     def keep_current(self) -> None:
         """Keep the bundle in the output: its documents are known to be the same (stops the indexer)."""
@@ -334,17 +352,19 @@ def plan_search(
     indexer: Indexer | None = None,
     destination: Destination | None = None,
     output: Path | None = None,
+    cache_entry: tuple[str, Path] | None = None,
 ) -> SearchPlan:
     """Keep `current` (when the caller makes a new bundle itself: `index` False), or start the indexing process
     now, so the documents are laid out and compared with those of `current`, and the shards whose documents
     changed are indexed, while the build goes on (given a build's `destination`, it prepares the new files
-    there; `output` holds `current`, whose index chunks an edit's merge reads)."""
+    there; `output` holds `current`, whose index chunks an edit's merge reads; a `cache_entry` takes the new
+    index's shards, which the plan's `made` then lacks)."""
     if not index:
         return SearchPlan(current)
     indexer = indexer or Indexer()
     plan = SearchPlan(current, indexer)
     try:
-        indexer.start(Work(site, current, indexer.made, destination, output))
+        indexer.start(Work(site, current, indexer.made, destination, output, cache_entry))
     except BaseException:
         plan.close()
         raise
