@@ -28,11 +28,10 @@ from ssg.pipeline.load import LoadedSite, load_site
 from ssg.pipeline.parallel import default_jobs, parse_articles_parallel, render_bodies_parallel, render_pages_iter
 from ssg.pipeline.patch import Patch, patch_bodies
 from ssg.pipeline.reuse.cache import CacheSave, ContentCache, cache_file, load_cache
+from ssg.pipeline.reuse.keep import Keep
 from ssg.pipeline.reuse.manifest import (
-    Digests,
     Manifest,
     OutputCheck,
-    digest_paths,
     files_of,
     forget_manifest,
     input_stamps,
@@ -45,7 +44,6 @@ from ssg.pipeline.reuse.manifest import (
     restamp,
     save_manifest,
 )
-from ssg.pipeline.reuse.memo import LoadMemo
 from ssg.pipeline.reuse.reads import GroupValues, PageBases, ReadLog, Rendered, SameFields
 from ssg.pipeline.reuse.state import PipelineState, Settled
 from ssg.pipeline.search import BundleFiles, Indexer, SearchIndex, SearchPlan, install_bundle, plan_search
@@ -100,46 +98,6 @@ class Known:
     content: tuple[dict, ContentFiles] | None = None  # content/ unchanged but for edited files: stamps, listing
     settled: Settled | None = None  # the last successful build of this long-lived pipeline into this output
     patch: Patch | None = None  # only article bodies changed: the last Site with them replaced
-
-
-@dataclass
-class Keep:
-    """What a run keeps for the next, made once every page is rendered (`pages_done`), while the search index
-    may still be in the making: into the cache, the bodies a patch replaced, what the rendered pages read and
-    the records' versions, and the cache is written (`saving`: its search index and the file's end come
-    after the output); for the manifest, the digests of the pages written."""
-
-    cache: ContentCache
-    saving: CacheSave | None
-    patch: Patch | None
-    memo: LoadMemo
-    log: ReadLog
-    changed: dict[int, bytes]  # the new digests of groups read before
-    rendered: list[Rendered]
-    present: set[str] | None  # the pages the site has (None: those the log has)
-    now: dict[Ref, str]  # every record's version (one-shot builds)
-    manifest: bool  # a one-shot build with a cache: the next finds the digests of the files written in it
-    digests: Digests = field(default_factory=dict)  # of the pages written, made from their prepared copies
-    done: bool = False
-
-    def pages_done(self, prepared: dict[str, Path]) -> None:
-        """`prepared`: the new files of the rendered pages (by rel path), whose digests are made now too."""
-        if self.done:
-            return
-        self.done = True
-        if self.manifest:
-            self.digests = digest_paths(prepared)
-        cache, log = self.cache, self.log
-        if self.patch is not None:
-            self.patch.commit(cache, self.memo)
-        if log.commit(self.changed, self.rendered, self.present):
-            cache.dirty = True
-        self.rendered.clear()
-        if log.versions != self.now:  # a long-lived pipeline compares objects, not versions: it leaves them unknown
-            log.versions = self.now
-            cache.dirty = True
-        if self.saving is not None:
-            self.saving.begin()
 
 
 class Pipeline:
@@ -212,8 +170,6 @@ class Pipeline:
             keep = Keep(
                 self.cache,
                 saving,
-                known.patch,
-                self.state.memo,
                 log,
                 changed_groups,
                 rendered,
@@ -239,6 +195,8 @@ class Pipeline:
             destination.discard()  # a first build that failed (after success its folder is the output)
         del values, rendered
         assert keep is not None  # made before anything was written
+        if known.patch is not None:  # its bodies and memos, as a full load would have left them
+            known.patch.commit(self.cache, self.state.memo)
         keep.pages_done({})  # (done already, unless the run patched bodies)
         if search.made is not None and saving is not None and not in_place:  # pickled by the indexing process
             self.cache.search.pop(self.output_key(), None)
