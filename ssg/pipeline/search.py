@@ -33,6 +33,7 @@ from ssg.output import Destination, OutputError, OutputFile
 from ssg.pipeline.orphans import end_with_parent
 from ssg.pipeline.pagefind import PagefindService, SearchIndexError
 from ssg.pipeline.parallel import can_fork
+from ssg.pipeline.reuse.cache import forget
 from ssg.pipeline.search_bundle import ENTRY, BundleError, SearchIndex, ShardBundle, merge, split_bundle
 from ssg.pipeline.search_splice import merge_edit
 from ssg.render.search import SearchEntry, search_document, search_entries
@@ -238,7 +239,7 @@ def pickle_cache_entry(index: SearchIndex, output_key: str, path: Path) -> None:
         with path.open("wb") as stream:
             pickle.dump(("search", {output_key: index}), stream, protocol=pickle.HIGHEST_PROTOCOL)
     except OSError:
-        path.unlink(missing_ok=True)
+        forget(path)
 
 
 def make_bundle(work: Work, made_one: Callable[[MadeShard], None]) -> tuple[SearchIndex, BundleFiles] | None:

@@ -7,6 +7,7 @@ corrupted file is ignored, never trusted. Deleting the folder is always safe.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -232,7 +233,7 @@ class CacheSave:
         try:
             self.finish_file()
         finally:
-            self.search_part.unlink(missing_ok=True)
+            forget(self.search_part)
 
     def finish_file(self) -> None:
         cache = self.cache
@@ -258,7 +259,7 @@ class CacheSave:
         if self.file is not None:
             self.file.discard()
             self.file = None
-        self.search_part.unlink(missing_ok=True)
+        forget(self.search_part)
 
 
 def write_checked(path: Path, values: Iterable[Any]) -> None:
@@ -316,4 +317,10 @@ class CheckedFile:
 
     def discard(self) -> None:
         self.stream.close()
-        self.temporary.unlink(missing_ok=True)
+        forget(self.temporary)
+
+
+def forget(path: Path) -> None:
+    """Remove a temporary file, if there is one (a cache folder that is a file, say, holds none)."""
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
