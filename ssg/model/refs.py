@@ -163,18 +163,26 @@ class Resolver:
         return None
 
 
+SITE_DERIVED = frozenset({"claims", "claims_by_verdict", "articles_by_key"})  # made from the records, in order
+
+
 def versions(site: Site) -> dict[Ref, str]:
     """Every keyed record's version: a digest that changes whenever any field of the record changes, made from
     the fingerprints the model already carries (an article's digests its file and the context its body was
     rendered in, which also made its claims; an actor's its merged fields) and the fields linking adds. A record
-    whose version is as at the last build need not have its read groups digested again."""
+    whose version is as at the last build need not have its read groups digested again.
+
+    The site's version leaves out the fields made from the other records (SITE_DERIVED: every claim by date,
+    by verdict, the articles by key), which their versions and order decide; a claim's is its article's."""
     found: dict[Ref, str] = {
-        SITE_REF: short_digest([(f.name, token(getattr(site, f.name))) for f in dataclasses.fields(site)])
+        SITE_REF: short_digest(
+            [(f.name, token(getattr(site, f.name))) for f in dataclasses.fields(site) if f.name not in SITE_DERIVED]
+        )
     }
     for article in site.articles:
-        found[("article", article.key)] = short_digest((article.fingerprint, article.path, article.actor_ids))
+        version = found[("article", article.key)] = short_digest((article.fingerprint, article.path, article.actor_ids))
         for claim in article.claims:
-            found[("claim", article.key, claim.id)] = short_digest((article.fingerprint, article.path, claim.id))
+            found[("claim", article.key, claim.id)] = f"{version}/{claim.id}"
     for actor in site.actors.values():
         found[("actor", actor.id)] = short_digest(
             (

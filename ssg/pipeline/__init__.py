@@ -146,10 +146,9 @@ class Pipeline:
         keep: Keep | None = None
         try:
             if patched is None:  # first: the search index is made while the pages are planned and rendered
-                search = self.plan_search(loaded, kept, destination, None if in_place else saving)
                 now = versions(loaded.site) if known.settled is None else {}
-                if now and now == log.versions and search.current is not None:  # every record as at the last
-                    search.keep_current()  # build, so the search documents too (a CI run with a restored cache)
+                same_records = bool(now) and now == log.versions  # as at the last build: the search documents too
+                search = self.plan_search(loaded, kept, destination, same_records, None if in_place else saving)
                 specs = plan_pages(loaded.site)
                 linkable = linkable_paths(options.site_dir, loaded, (s.site_path for s in specs))
             else:
@@ -295,18 +294,24 @@ class Pipeline:
         return self.cache.reads.setdefault(self.output_key(), ReadLog())
 
     def plan_search(
-        self, loaded: LoadedSite, kept: Callable[[str], bool], destination: Destination, saving: CacheSave | None
+        self,
+        loaded: LoadedSite,
+        kept: Callable[[str], bool],
+        destination: Destination,
+        same_records: bool,
+        saving: CacheSave | None,
     ) -> SearchPlan:
         """The search bundle this build writes into `destination` (pipeline/search.py: `plan_search`), its
         index pickled for the cache into the `saving`'s search part (a one-shot build's); a bundle removed or
-        edited by hand is not kept."""
+        edited by hand is not kept, one whose records are all the same (`same_records`) is."""
         key = self.output_key()
         current = self.cache.search.get(key)
         if current is not None and not all(kept(rel_path) for rel_path in current.files):
             current = None
         options = self.options
+        index = options.index_search and not (same_records and current is not None)
         entry = (key, saving.search_part) if saving is not None else None
-        return plan_search(loaded.site, current, options.index_search, None, destination, options.output, entry)
+        return plan_search(loaded.site, current, index, None, destination, options.output, entry)
 
     def changed_refs(self, known: Known, loaded: LoadedSite, log: ReadLog, now: dict[Ref, str]) -> list[Ref]:
         """The records whose groups must be digested again: those a patch replaced; in a long-lived pipeline,

@@ -321,11 +321,6 @@ class SearchPlan:
     indexer: Indexer | None = None
     made: SearchIndex | None = None  # the new bundle (without shards, given a cache entry), once `files` gave it
 
-    def keep_current(self) -> None:
-        """Keep the bundle in the output: its documents are known to be the same (stops the indexer)."""
-        self.close()
-        self.indexer = None
-
     def files(self) -> Iterator[OutputFile]:
         """The bundle's files: new bytes, files prepared by the indexer, or those in the output kept as they are."""
         bundle = self.indexer.finish() if self.indexer is not None else None
@@ -355,7 +350,8 @@ def plan_search(
     output: Path | None = None,
     cache_entry: tuple[str, Path] | None = None,
 ) -> SearchPlan:
-    """Keep `current` (when the caller makes a new bundle itself: `index` False), or start the indexing process
+    """Keep `current` (its documents known to be the same, or the caller makes a new bundle itself: `index`
+    False), or start the indexing process
     now, so the documents are laid out and compared with those of `current`, and the shards whose documents
     changed are indexed, while the build goes on (given a build's `destination`, it prepares the new files
     there; `output` holds `current`, whose index chunks an edit's merge reads; a `cache_entry` takes the new

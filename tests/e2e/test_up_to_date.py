@@ -8,8 +8,10 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from ssg.errors import SiteError
-from ssg.pipeline import Pipeline, RunOptions
+from ssg.pipeline import Pipeline, RunOptions, search
 from tests.conftest import copy_example_site, run_ssg
 from tests.e2e.test_incremental import assert_same, clean_build, snapshot
 
@@ -54,7 +56,7 @@ def test_an_edited_deleted_or_added_output_file_is_put_right(tmp_path: Path) -> 
     assert one_shot(site, output).up_to_date
 
 
-def test_a_restore_that_gives_every_output_file_a_new_mtime_renders_nothing_again(tmp_path: Path) -> None:
+def test_a_restore_that_gives_every_output_file_a_new_mtime_renders_nothing_again(tmp_path: Path, monkeypatch) -> None:
     """A CI cache kept in a zip archive, or copied without its mtimes: every file of the output has a new mtime.
     Its bytes are the ones the last build wrote (the manifest holds their digests), so no page is rendered again
     and the search index is kept; a page changed by hand to the same size is still put right."""
@@ -71,7 +73,9 @@ def test_a_restore_that_gives_every_output_file_a_new_mtime_renders_nothing_agai
     assert len(defaced) == home.stat().st_size and defaced != home.read_bytes()
     home.write_bytes(defaced)
     os.utime(home, (later, later))
-    restored = one_shot(clone, clone / "build")
+    with monkeypatch.context() as patched:  # the same records: the search documents need not be made to compare
+        patched.setattr(search, "shard_layout", lambda site: pytest.fail("search documents made again"))
+        restored = one_shot(clone, clone / "build")
     assert restored.rendered_paths == ("/",)
     assert {p for p in restored.written.changed_paths if not p.startswith("static/")} == {"index.html"}  # copies:
     # a static file is compared with its source by size and mtime
@@ -141,7 +145,7 @@ def clean_build_with(site: Path, output: Path, **options: object) -> dict[str, b
     return snapshot(output)
 
 
-def test_a_cache_restored_into_a_fresh_checkout_elsewhere_renders_nothing_again(tmp_path: Path) -> None:
+def test_a_cache_restored_into_a_fresh_checkout_elsewhere_renders_nothing_again(tmp_path: Path, monkeypatch) -> None:
     """CI (docs/publishing.md): a new clone, at another path, every source file with a new mtime, and
     `.ssg-cache/` and `build/` restored from the last run. Nothing changed, so no page is rendered again, and
     an edit after that renders only what it must."""
@@ -153,7 +157,9 @@ def test_a_cache_restored_into_a_fresh_checkout_elsewhere_renders_nothing_again(
     for path in [clone / "site.toml", *(clone / "content").rglob("*"), *(clone / "templates").rglob("*")]:
         if path.is_file():
             os.utime(path, (later, later))  # a checkout writes every file anew
-    restored = one_shot(clone, clone / "build")
+    with monkeypatch.context() as patched:  # the same records: the search documents need not be made to compare
+        patched.setattr(search, "shard_layout", lambda site: pytest.fail("search documents made again"))
+        restored = one_shot(clone, clone / "build")
     assert restored.rendered == 0 and not restored.up_to_date  # the sources were read: their stamps are new
     assert_same(snapshot(clone / "build"), snapshot(site / "build"), "a restore")
     article = clone / ARTICLE
