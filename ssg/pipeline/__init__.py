@@ -184,6 +184,7 @@ class Pipeline:
                     forget_manifest(options.site_dir)  # the output may change: the old manifest no longer describes it
                 summary = write_output(destination, files, self.existing(known))  # SiteError: a page failed
         except BaseException:
+            search.close()  # first: a stopped indexing process writes no cache entry after the discard
             if saving is not None:
                 saving.discard()
             if keep is not None and keep.done:  # the cache took this run's reads, but the output did not change

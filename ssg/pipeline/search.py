@@ -96,7 +96,7 @@ class Work:
     caller's pool, made by an earlier indexing that was stopped before its merge), the others from `current`.
     With a `destination` (a build's), the indexing process prepares the new files there itself and sends their
     paths, not their bytes (40 MB the build process need not hold at 10,000 articles). With a `cache_entry`,
-    it pickles the new index (shards and all) for the build's cache itself (20 MB more)."""
+    it pickles the new index (shards and all) for the build's cache itself (20 MB more it need not hold)."""
 
     site: Site
     current: SearchIndex | None
@@ -203,9 +203,9 @@ class Indexer:
 def index_in_child(parent: int, work: Work, result: Connection, send_shards: bool) -> None:
     """The indexing process, in a process group of its own (stopped with its Pagefind at once): `make_bundle`,
     each shard (when `send_shards`), the new index's shards (or its cache entry pickled to a file) and then
-    the outcome sent to the build. No garbage collection: it would
-    walk (and so copy) every object inherited from the build, and the merge makes millions of lists. A lower
-    priority: the pages of a build, and the preview's next rebuild and reload, come first."""
+    the outcome sent to the build. No garbage collection: it would walk (and so copy) every object inherited
+    from the build, and the merge makes millions of lists. A lower priority: the pages of a build, and the
+    preview's next rebuild and reload, come first."""
     gc.disable()
     os.setpgrp()
     os.nice(NICENESS)
