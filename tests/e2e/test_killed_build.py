@@ -145,3 +145,22 @@ def test_a_build_killed_at_any_moment_leaves_no_process_and_a_complete_output(tm
     run_ssg("build", "--site", str(site), "--jobs", "2", check=True)
     assert tree(output) == old
     print(f"{KILLS} kills over {duration:.2f} s builds, {in_commit} during a commit")
+
+
+def test_a_build_killed_while_it_saves_its_cache_leaves_no_temporary_file_after_the_next(tmp_path: Path) -> None:
+    """The cache is written to a temporary file while the build waits for its search index (165 MB at 10,000
+    articles): a build killed then leaves it behind, and the next build that saves the cache removes it."""
+    site = make_corpus(tmp_path / "site", 300)
+    cache = site / ".ssg-cache"
+    build = start_build(site)
+    deadline = time.monotonic() + 120
+    while build.poll() is None and not any(cache.glob("*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    os.killpg(build.pid, signal.SIGKILL)
+    build.wait(10)
+    assert wait_until_gone(build.pid) == [] and strays(site) == []
+    left = [p.name for p in cache.iterdir() if ".pickle." in p.name]
+    assert left, "the build was not killed while it saved its cache"
+    edit(site)
+    run_ssg("build", "--site", str(site), "--jobs", "2", check=True)
+    assert [p.name for p in cache.iterdir() if ".pickle." in p.name] == [], f"left behind: {left}"
