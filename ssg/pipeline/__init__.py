@@ -23,10 +23,11 @@ from ssg.model.refs import Ref, versions
 from ssg.model.types import Site
 from ssg.output import Destination, OutputFile, WriteSummary, check_output_dir, update_output, write_output
 from ssg.pipeline.collector import collector_paused
+from ssg.pipeline.known import Known, known_content
 from ssg.pipeline.links import check_links, content_assets, linkable_paths, static_files
 from ssg.pipeline.load import LoadedSite, load_site
 from ssg.pipeline.parallel import default_jobs, parse_articles_parallel, render_bodies_parallel, render_pages_iter
-from ssg.pipeline.patch import Patch, patch_bodies
+from ssg.pipeline.patch import patch_bodies
 from ssg.pipeline.reuse.cache import CacheSave, ContentCache, cache_file, load_cache
 from ssg.pipeline.reuse.keep import Keep
 from ssg.pipeline.reuse.manifest import (
@@ -49,7 +50,7 @@ from ssg.pipeline.reuse.state import PipelineState, Settled
 from ssg.pipeline.search import BundleFiles, Indexer, SearchIndex, SearchPlan, install_bundle, plan_search
 from ssg.render import PageSpec, create_environment, plan_pages
 from ssg.render.environment import CompiledTemplates
-from ssg.source import ContentFiles, content_rel_path
+from ssg.source import ContentFiles
 
 Progress = Callable[[int, int], None]
 
@@ -85,19 +86,6 @@ class RunResult:
     up_to_date: bool = False  # nothing changed since the last build: nothing was read, rendered or written
     rendered_paths: tuple[str, ...] = ()  # the site paths of the pages rendered
     drafts_left_out: int = 0  # articles and pages marked draft that this build did not build
-
-
-@dataclass(frozen=True, slots=True)
-class Known:
-    """What a run knows from before it starts (the plan): the one thing that differs between runs."""
-
-    manifest: Manifest | None = None  # the last one-shot build's, when it describes this output
-    outputs: dict | None = None  # the output's stamps, when known without walking it again
-    intact: bool = False  # the output is exactly as the manifest's build left it
-    inputs: dict | None = None  # stamps of every input, taken before anything is read
-    content: tuple[dict, ContentFiles] | None = None  # content/ unchanged but for edited files: stamps, listing
-    settled: Settled | None = None  # the last successful build of this long-lived pipeline into this output
-    patch: Patch | None = None  # only article bodies changed: the last Site with them replaced
 
 
 class Pipeline:
@@ -137,18 +125,19 @@ class Pipeline:
         self.state.loaded(loaded.files)
         patched = known.settled if known.patch is not None else None  # a patch of bodies: the same files
         log = self.read_log()
-        kept = self.kept(known)
+        kept = known.kept(options.output)
         destination = Destination.open(options.output)
         rendered: list[Rendered] = []
         search = SearchPlan()
         now: dict[Ref, str] = {}
         saving = CacheSave(options.site_dir, self.cache) if options.use_cache else None
+        search_saving = None if in_place else saving  # a one-shot build's index goes to the cache file unheld
         keep: Keep | None = None
         try:
             if patched is None:  # first: the search index is made while the pages are planned and rendered
                 now = versions(loaded.site) if known.settled is None else {}
                 same_records = bool(now) and now == log.versions  # as at the last build: the search documents too
-                search = self.plan_search(loaded, kept, destination, same_records, None if in_place else saving)
+                search = self.plan_search(loaded, kept, destination, same_records, search_saving)
                 specs = plan_pages(loaded.site)
                 linkable = linkable_paths(options.site_dir, loaded, (s.site_path for s in specs))
             else:
@@ -160,7 +149,7 @@ class Pipeline:
             bases = PageBases(env, loaded.site)
             values = GroupValues(loaded.site)
             same = SameFields(known.settled.loaded.site, loaded.site) if known.settled is not None else None
-            changed_groups = log.changed_groups(self.changed_refs(known, loaded, log, now), values, same)
+            changed_groups = log.changed_groups(known.changed_refs(loaded, log, now), values, same)
             # a patch of bodies: the pages, their templates and the config are those the log has
             same_pages = patched is not None and len(log.pages) == len(specs)
             stale = log.reading(changed_groups) if same_pages else log.stale(specs, bases, changed_groups, kept)
@@ -182,7 +171,7 @@ class Pipeline:
                 files = self.output_files(loaded, specs, pages, report, search, keep.pages_done)
                 if known.manifest is not None or known.inputs is not None:
                     forget_manifest(options.site_dir)  # the output may change: the old manifest no longer describes it
-                summary = write_output(destination, files, self.existing(known))  # SiteError: a page failed
+                summary = write_output(destination, files, known.existing())  # SiteError: a page failed
         except BaseException:
             search.close()  # first: a stopped indexing process writes no cache entry after the discard
             if saving is not None:
@@ -198,9 +187,9 @@ class Pipeline:
         if known.patch is not None:  # its bodies and memos, as a full load would have left them
             known.patch.commit(self.cache, self.state.memo)
         keep.pages_done({})  # (done already, unless the run patched bodies)
-        if search.made is not None and saving is not None and not in_place:  # pickled by the indexing process
+        if search.made is not None and search_saving is not None:  # pickled by the indexing process
             self.cache.search.pop(self.output_key(), None)
-            saving.add_search_part()
+            search_saving.add_search_part()
         elif search.made is not None:
             self.cache.search[self.output_key()] = search.made
             self.cache.dirty = True
@@ -229,7 +218,11 @@ class Pipeline:
                 patch = patch_bodies(
                     options.site_dir, settled.loaded, self.state.listing, self.cache, self.state.memo, changed
                 )
-            content = self.known_content(changed) if changed and patch is None else None
+            content = (
+                known_content(options.site_dir, self.state.listing, self.cache.stats, changed)
+                if changed and patch is None
+                else None
+            )
             return Known(content=content, settled=settled, patch=patch)
         if not options.use_cache:
             return Known()
@@ -263,30 +256,6 @@ class Pipeline:
             raise SiteError(report)
         return loaded
 
-    def known_content(self, changed: frozenset[Path]) -> tuple[dict, ContentFiles] | None:
-        """The last listing of content/ and the stamps of its files, when every changed path under content/ is
-        a file that listing has: nothing was added or removed, so content/ need not be walked again nor each
-        file statted (the changed ones are). None when anything else happened."""
-        files = self.state.listing
-        if files is None:
-            return None
-        listed = {
-            rel
-            for group in (files.articles, files.profiles, files.pages, files.assets, files.ignored)
-            for _, rel in group
-        }
-        touched = set()
-        for path in changed:
-            rel_path = content_rel_path(self.options.site_dir, path)
-            if rel_path is None:
-                continue  # templates, site.toml: read again by every build anyway
-            if rel_path not in listed or not path.is_file():
-                return None  # added, removed, renamed or a folder: walk content/ again
-            touched.add(rel_path)
-        stats = self.cache.stats
-        stamps = {rel: stats[rel][0] for rel in listed if rel in stats and rel not in touched}
-        return stamps, files
-
     def output_key(self) -> str:
         return output_key(self.options.site_dir, self.options.output)
 
@@ -313,32 +282,6 @@ class Pipeline:
         index = options.index_search and not (same_records and current is not None)
         entry = (key, saving.search_part) if saving is not None else None
         return plan_search(loaded.site, current, index, None, destination, options.output, entry)
-
-    def changed_refs(self, known: Known, loaded: LoadedSite, log: ReadLog, now: dict[Ref, str]) -> list[Ref]:
-        """The records whose groups must be digested again: those a patch replaced; in a long-lived pipeline,
-        those that are not the very objects of its last build; else (a one-shot build) those whose version
-        (`now`) is not the one the log's digests were made from."""
-        if known.patch is not None:
-            return known.patch.refs
-        if known.settled is not None:
-            return log.changed_refs(known.settled.loaded.site, loaded.site)
-        return log.changed_versions(now)
-
-    def kept(self, known: Known) -> Callable[[str], bool]:
-        """Whether the output still holds the file the last build wrote for a page."""
-        if known.settled is not None:
-            return known.settled.written.__contains__  # what this pipeline wrote last: no need to stat each file
-        manifest, outputs = known.manifest, known.outputs
-        if manifest is not None and outputs is not None:  # as the last build left it: not edited by hand
-            return OutputCheck(self.options.output, outputs, manifest)
-        output = self.options.output
-        return lambda rel_path: (output / rel_path).is_file()
-
-    def existing(self, known: Known) -> set[str] | None:
-        """The files the output holds now, when known without walking it."""
-        if known.settled is not None:
-            return set(known.settled.written)
-        return files_of(known.outputs) if known.outputs is not None else None
 
     def remember(
         self,

@@ -221,13 +221,17 @@ class CacheSave:
         cache = self.cache
         if not cache.dirty and not cache.has_unused() and self.path.exists():
             return  # unless the search index changes: then finish writes it all
-        cache.prune()
         try:
-            self.file = CheckedFile(self.path)
-            self.file.write(cache_pickles(cache))
+            self.start()
         except OSError as exc:  # a full disk, say: the output is still written
             self.discard()
             self.failed = exc
+
+    def start(self) -> None:
+        """All but the search indexes, pruned, into a new temporary file."""
+        self.cache.prune()
+        self.file = CheckedFile(self.path)
+        self.file.write(cache_pickles(self.cache))
 
     def finish(self) -> None:
         """Raises OSError when the file could not be written (the old one may be left)."""
@@ -246,9 +250,8 @@ class CacheSave:
             if not cache.dirty and self.path.exists():
                 cache.used.clear()
                 return
-            cache.prune()
-            self.file = CheckedFile(self.path)
-            self.file.write(cache_pickles(cache))
+            self.start()
+        assert self.file is not None
         file, self.file = self.file, None
         file.write(search_pickles(cache))
         if self.with_search_part:
