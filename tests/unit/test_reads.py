@@ -144,6 +144,39 @@ def test_groups_no_page_reads_are_dropped_once_a_quarter_of_the_log() -> None:
         ]
 
 
+def test_the_pages_reading_a_group_stay_true_as_pages_are_rendered_again_and_removed() -> None:
+    """The preview asks, edit after edit, which pages read the groups an article's body edit changed: the answer
+    is kept, and pages rendered since (reading that group now, or no longer) or removed are not missed."""
+    log = ReadLog()
+    numbers = log.numbering(DIGESTS)
+    rendered = []
+    for number, tags in ((1, (HARBOUR,)), (2, (HARBOUR, FERRY)), (3, (FERRY,))):
+        recorder = Recorder(ReadTable())
+        for tag in tags:
+            recorder.note(tag, "id")
+        rendered.append(numbers.rendered(page(number), "base", recorder.reads()))
+    numbers.finish()
+    log.commit({}, rendered, None)
+    harbour = number_of(log, (("tag", "harbour"), frozenset({"id"})))
+    ferry = number_of(log, (("tag", "ferry"), frozenset({"id"})))
+    assert log.reading([harbour]) == [page(1), page(2)]
+    assert log.reading([ferry]) == [page(2), page(3)]
+
+    again = log.numbering(DIGESTS)
+    now_ferry, now_harbour = Recorder(ReadTable()), Recorder(ReadTable())
+    now_ferry.note(FERRY, "id")  # page 1 reads the ferry instead of the harbour
+    now_harbour.note(HARBOUR, "id")  # page 3 the harbour instead of the ferry
+    log.commit({}, [again.rendered(page(n), "base", r.reads()) for n, r in ((1, now_ferry), (3, now_harbour))], None)
+    assert log.reading([harbour]) == [page(2), page(3)]
+    assert log.reading([ferry]) == [page(1), page(2)]
+    assert log.reading([harbour, ferry]) == [page(1), page(2), page(3)]
+
+    log.commit({}, [], {page(1).rel_path, page(3).rel_path})  # page 2 is gone
+    assert log.reading([harbour]) == [page(3)] and log.reading([ferry]) == [page(1)]
+    fresh = pickle.loads(pickle.dumps(log))  # what is kept is not saved: a loaded log finds the same pages
+    assert fresh.readers == {} and fresh.reading([harbour]) == [page(3)] and fresh.reading([ferry]) == [page(1)]
+
+
 def test_fields_read_at_once_are_recorded_as_read_one_by_one() -> None:
     """The open data takes a dozen fields of each claim at once (`read_fields`): the page's recorded reads are
     those the tracked record notes field by field, and the values are the record's."""

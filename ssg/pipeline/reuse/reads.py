@@ -56,6 +56,7 @@ class ReadLog:
         self.by_ref: dict[Ref, dict[frozenset[Field], int]] = {}  # each record's groups: fields -> number
         self.versions: dict[Ref, str] = {}  # each record's version when the digests were last made (refs.versions)
         self.fieldsets: dict[frozenset[Field], frozenset[Field]] = {}  # the one object of each set of fields
+        self.readers: dict[int, set[str]] = {}  # the pages reading a group, for those `reading` was asked (unsaved)
 
     @property
     def group_count(self) -> int:
@@ -205,7 +206,16 @@ class ReadLog:
         changed = set(changed)
         if not changed:
             return []
-        return [record.spec for record in self.pages.values() if not changed.isdisjoint(record.groups)]
+        missing = changed.difference(self.readers)
+        if missing:  # one pass over every page; the preview's next edit of the same article finds them here
+            found: dict[int, set[str]] = {group: set() for group in missing}
+            for rel_path, record in self.pages.items():
+                if not missing.isdisjoint(record.groups):
+                    for group in missing.intersection(record.groups):
+                        found[group].add(rel_path)
+            self.readers.update(found)
+        paths = set().union(*(self.readers[group] for group in changed))
+        return [record.spec for rel_path, record in self.pages.items() if rel_path in paths]
 
     def commit(self, changed: dict[int, bytes], rendered: Iterable[Rendered], present: set[str] | None) -> bool:
         """After a successful write: groups take their new digests, rendered pages their new reads, and pages
@@ -216,11 +226,26 @@ class ReadLog:
             self.digests[start : start + DIGEST_SIZE] = digest
         for page in rendered:
             touched = True
-            self.pages[page.spec.rel_path] = PageRecord(page.spec, page.base, page.templates, page.groups)
+            rel_path = page.spec.rel_path
+            if self.readers:
+                self.moved_readers(rel_path, page.groups)
+            self.pages[rel_path] = PageRecord(page.spec, page.base, page.templates, page.groups)
         for rel_path in set(self.pages) - present if present is not None else ():
             del self.pages[rel_path]
+            for readers in self.readers.values():
+                readers.discard(rel_path)
             touched = True
         return touched
+
+    def moved_readers(self, rel_path: str, groups: array) -> None:
+        """Keep `readers` true when the page at `rel_path` now reads `groups`."""
+        now = set(groups)
+        before = self.pages.get(rel_path)
+        for group in self.readers.keys() & (now.union(before.groups) if before is not None else now):
+            if group in now:
+                self.readers[group].add(rel_path)
+            else:
+                self.readers[group].discard(rel_path)
 
     def compacted(self) -> ReadLog:
         """The log with only the groups some page still reads, once a quarter of them are left behind by edits
