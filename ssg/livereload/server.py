@@ -46,7 +46,7 @@ class LiveReloadServer:
         port: int = 8000,
         base_path: str = "/",
         not_found: str = "404.html",
-        debounce: float = 0.15,
+        debounce: float = 0.1,
         log: Callable[[str], None] = _stderr,
         on_stop: Callable[[], None] | None = None,
     ) -> None:
