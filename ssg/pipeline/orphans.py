@@ -4,6 +4,7 @@ no cleanup): otherwise each waits for work on its pipe forever, holding the memo
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import signal
 import sys
@@ -15,7 +16,10 @@ WATCH_SECONDS = 1.0  # the fallback's poll, where the kernel cannot tell us
 
 
 def start_worker(parent: int, initializer: Callable[..., None], *initargs: object) -> None:
-    """A pool's initializer: tie this process's life to `parent`'s, then run the real initializer."""
+    """A pool's initializer: freeze what this process inherited (its collector, should it run, then never
+    touches, and so copies, the parent's heap: a freeze moves whole lists, it visits no object), tie its life
+    to `parent`'s, then run the real initializer."""
+    gc.freeze()
     end_with_parent(parent)
     initializer(*initargs)
 
