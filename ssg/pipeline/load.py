@@ -147,8 +147,7 @@ class FileReader:
             self.keys[rel_path] = key
             if stamp is not None:
                 self.cache.stats[rel_path] = (stamp, self.salt, key)
-            self.cache.dirty = True  # a new stamp to remember, even when the text is the same
-            if parsed is not None:
+            if parsed is not None:  # a new stamp alone does not rewrite the cache: saved with the next change
                 self.cache.put(self.cache.parsed, key, parsed)
         records = []
         for _, rel_path in files:
