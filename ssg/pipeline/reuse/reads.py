@@ -10,7 +10,6 @@ numbered once and shared between pages (an actor's card is read by hundreds), so
 from __future__ import annotations
 
 import hashlib
-import sys
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -19,6 +18,14 @@ from jinja2 import Environment, TemplateNotFound
 
 from ssg.model.refs import Ref, Resolver, same_field
 from ssg.model.types import Site, fingerprint
+from ssg.pipeline.reuse.packing import (
+    packed,
+    packed_fieldsets,
+    packed_refs,
+    unpacked,
+    unpacked_fieldsets,
+    unpacked_refs,
+)
 from ssg.render import PageKind, PageReads, PageSpec
 from ssg.render.recording import DIGEST_SIZE, GONE, Field, ReadDigests
 
@@ -321,59 +328,6 @@ def all_groups(records: list[PageRecord]) -> bytearray:
         for record in records:
             numbers[start : start + len(record.groups)] = record.groups
             start += len(record.groups)
-    return found
-
-
-def packed(texts: Iterable[str]) -> tuple[bytearray, array]:
-    """Many strings as one run of UTF-8 and their lengths: two objects to pickle instead of one each (and as
-    bytes, not a str that one character past Latin-1 makes two or four bytes a character)."""
-    data, lengths = bytearray(), array("I")
-    for text in texts:
-        encoded = text.encode("utf-8")
-        data += encoded
-        lengths.append(len(encoded))
-    return data, lengths
-
-
-def unpacked(data: bytes | bytearray, lengths: array) -> list[str]:
-    found, start = [], 0
-    for length in lengths:
-        found.append(data[start : start + length].decode("utf-8"))
-        start += length
-    return found
-
-
-def packed_refs(refs: Iterable[Ref]) -> tuple[tuple[bytearray, array], array]:
-    """Refs (tuples of strings) as their strings packed and the number of strings each has."""
-    items = list(refs)
-    return packed(part for ref in items for part in ref), array("B", map(len, items))
-
-
-def unpacked_refs(parts: tuple[bytearray, array], sizes: array) -> list[Ref]:
-    texts = unpacked(*parts)
-    found, start = [], 0
-    for size in sizes:
-        found.append((sys.intern(texts[start]), *texts[start + 1 : start + size]))  # the kind: one object
-        start += size
-    return found
-
-
-def packed_fieldsets(fieldsets: Iterable[frozenset[Field]]) -> tuple[list[Field], array, array]:
-    """Sets of fields as the distinct fields and, per set, the numbers of its fields: 11,000 sets at 10,000
-    articles held 146,000 fields, 1,085 of them distinct (an actor's entry in a mapping, read on many pages)."""
-    numbers: dict[Field, int] = {}
-    members, sizes = array("I"), array("I")
-    for fields in fieldsets:
-        sizes.append(len(fields))
-        members.extend(numbers.setdefault(field, len(numbers)) for field in fields)
-    return list(numbers), members, sizes
-
-
-def unpacked_fieldsets(distinct: list[Field], members: array, sizes: array) -> list[frozenset[Field]]:
-    found, start = [], 0
-    for size in sizes:
-        found.append(frozenset(distinct[number] for number in members[start : start + size]))
-        start += size
     return found
 
 
