@@ -36,7 +36,7 @@ from ssg.pipeline.parallel import can_fork
 from ssg.pipeline.reuse.cache import forget
 from ssg.pipeline.search_bundle import ENTRY, BundleError, SearchIndex, ShardBundle, merge, split_bundle
 from ssg.pipeline.search_splice import merge_edit
-from ssg.render.search import SearchEntry, search_document, search_entries
+from ssg.render.search import SearchEntry, document_digest, search_document, search_entries
 
 INDEX_DIR = "pagefind"  # in the output (SPEC §6)
 NICENESS = 10  # the indexing process's, and its Pagefind's
@@ -69,9 +69,9 @@ def shard_layout(site: Site) -> tuple[str, list[Shard]]:
     hashers = [hashlib.blake2b(digest_size=16) for _ in range(count)]
     members: list[list[SearchEntry]] = [[] for _ in range(count)]
     for entry in entries:
-        doc = search_document(site, entry)
-        place = int.from_bytes(hashlib.blake2b(doc.rel_path.encode("utf-8"), digest_size=8).digest()) % count
-        hashers[place].update(doc.rel_path.encode("utf-8") + b"\0" + doc.html.encode("utf-8") + b"\0")
+        path, digest = document_digest(site, entry)
+        place = int.from_bytes(hashlib.blake2b(path.encode("utf-8"), digest_size=8).digest()) % count
+        hashers[place].update(path.encode("utf-8") + b"\0" + digest)
         members[place].append(entry)
     shards = [Shard(h.hexdigest(), tuple(m)) for h, m in zip(hashers, members, strict=True)]
     total = hashlib.blake2b("".join(shard.digest for shard in shards).encode(), digest_size=16).hexdigest()
