@@ -27,7 +27,7 @@ def test_a_document_digest_changes_with_what_the_document_shows(example_site: Pa
 
     # an edited body comes with the key it is cached under, as every build gives it
     edited = example_site / article.key
-    edited.write_text(edited.read_text(encoding="utf-8") + "\nA quokkaphone played in the square.\n")
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA quokkaphone played in the square.\n", encoding="utf-8")
     rebuilt = example(example_site)
     again = rebuilt.articles_by_key[article.key]
     assert again.body_html != article.body_html
