@@ -30,14 +30,20 @@ def claim_records(site: Site) -> Iterator[dict[str, Any]]:
     Each claim's fields are taken at once (`read_fields`: recorded as read, without a proxy call each)."""
     urls, config = site.urls, site.config
     absolute = urls.absolute
+    # a verdict's label and rating, and an article's URL, made once, not once a claim (35,000 at 10,000 articles)
+    verdicts = {v.id: (v.label, config.rating(v.id)) for v in config.verdicts}
+    article_urls: dict[str, str] = {}
     for claim in site.claims:
         (key, article_path, article_title, path, speaker, about, quote, text, date, verdict_id, review, evidence) = (
             read_fields(claim, CLAIM_FIELDS)
         )
-        verdict = config.verdict(verdict_id) if verdict_id else None
+        label, rating = verdicts.get(verdict_id, (None, None)) if verdict_id else (None, None)
+        article_url = article_urls.get(article_path)
+        if article_url is None:
+            article_url = article_urls[article_path] = absolute(article_path)
         yield {
             "id": key,
-            "article": absolute(article_path),
+            "article": article_url,
             "article_title": article_title,
             "url": absolute(path),
             "speaker": speaker,
@@ -46,8 +52,8 @@ def claim_records(site: Site) -> Iterator[dict[str, Any]]:
             "text": text,
             "date": date.isoformat(),
             "verdict": verdict_id,
-            "verdict_label": verdict.label if verdict else None,
-            "rating": config.rating(verdict_id) if verdict_id else None,  # SPEC §2; null when unscored
+            "verdict_label": label,
+            "rating": rating,  # SPEC §2; null when unscored
             "review": review,
             "evidence": [e.url if e.plain else {"text": e.text, "url": e.url} for e in evidence],
         }
