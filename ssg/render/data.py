@@ -7,6 +7,7 @@ is one record a line."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -32,18 +33,15 @@ def claim_records(site: Site) -> Iterator[dict[str, Any]]:
     absolute = urls.absolute
     # a verdict's label and rating, and an article's URL, made once, not once a claim (35,000 at 10,000 articles)
     verdicts = {v.id: (v.label, config.rating(v.id)) for v in config.verdicts}
-    article_urls: dict[str, str] = {}
+    article_url = functools.cache(absolute)
     for claim in site.claims:
         (key, article_path, article_title, path, speaker, about, quote, text, date, verdict_id, review, evidence) = (
             read_fields(claim, CLAIM_FIELDS)
         )
-        label, rating = verdicts.get(verdict_id, (None, None)) if verdict_id else (None, None)
-        article_url = article_urls.get(article_path)
-        if article_url is None:
-            article_url = article_urls[article_path] = absolute(article_path)
+        label, rating = verdicts.get(verdict_id, (None, None))  # none for an unrated claim
         yield {
             "id": key,
-            "article": article_url,
+            "article": article_url(article_path),
             "article_title": article_title,
             "url": absolute(path),
             "speaker": speaker,

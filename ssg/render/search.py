@@ -46,8 +46,8 @@ def search_document(site: Site, entry: SearchEntry) -> SearchDocument:
 def document_digest(site: Site, entry: SearchEntry) -> tuple[str, bytes]:
     """An entry's document's rel path and a digest of it, where an article's or page's body is stood for by
     its record's `fingerprint`: the key its rendered body is cached under, which names that HTML (the file it
-    came from and what it was rendered with). Laying out the documents of 10,000 articles then digests 6 MB,
-    not 106 MB of bodies decoded from UTF-8 and copied into documents (pipeline/search.py: `shard_layout`,
+    came from and what it was rendered with). Laying out the documents of 10,000 articles then no longer
+    decodes every body from UTF-8 and copies it into a document (106 MB; pipeline/search.py: `shard_layout`,
     0.45 -> 0.28 s). An actor's biography is short: it is digested as it is."""
     if isinstance(entry, Actor) or not entry.fingerprint:  # a record made outside a build may have none
         body = body_of(entry)

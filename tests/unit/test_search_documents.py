@@ -21,6 +21,9 @@ def test_a_document_digest_changes_with_what_the_document_shows(example_site: Pa
     article = site.articles[0]
     digest = document_digest(site, article)
     assert digest[0] == search_document(site, article).rel_path
+    # the same document in the next build: its shard is kept
+    reloaded = example(example_site)
+    assert document_digest(reloaded, reloaded.articles_by_key[article.key]) == digest
 
     retitled = evolve(article, title="A Quokka Crossed the Square")
     assert document_digest(site, retitled) != digest
